@@ -1,0 +1,59 @@
+/* Executing call sites of a linked case. */
+#ifndef FC_EMU_H
+#define FC_EMU_H
+
+#include <stdio.h>
+
+#include "../core/manifest.h"
+#include "image.h"
+
+/* A site may pass through at most this many translation blocks (its own,
+ * the thunks) before it must arrive at a function entry. */
+#define FC_EMU_MAX_BLOCKS 32
+
+enum fc_fail {
+	FC_F_UNLOCATED,    /* caller or callee not in the output's symbols */
+	FC_F_WRONG_TARGET, /* arrived at another function's entry */
+	FC_F_INTO_BODY,    /* ran into the body of a function or its padding */
+	FC_F_REG,          /* a register the ABI says thunks keep changed */
+	FC_F_RA,           /* return address wrong */
+	FC_F_FAULT,        /* store, fetch from non-code, unmapped, undefined insn */
+	FC_F_LIMIT,        /* no function entry within the block budget */
+};
+
+struct fc_site_fail {
+	uint64_t site;     /* index in the manifest */
+	enum fc_fail why;
+	uint64_t at;       /* where it was when it failed */
+	int reg;           /* FC_F_REG / FC_F_RA: index in target->gprs */
+	uint64_t got, want;
+	int uc_err;        /* FC_F_FAULT */
+	int mem_type;      /* UC_MEM_* of a faulting access, or -1 */
+	uint64_t mem_addr;
+	char *what;        /* FC_F_UNLOCATED: what is missing */
+};
+
+struct fc_calls_result {
+	uint64_t checked, failed;
+	uint64_t direct, via_thunk;
+	uint64_t thunks;   /* distinct first hops that were not the callee */
+	double seconds;
+	struct fc_site_fail *fails;
+	size_t nfails;
+};
+
+int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_calls_result *r);
+void fc_calls_result_free(struct fc_calls_result *r);
+/* One line: "out: fn_17+0x40: BL to fn_912 reached 0x.. (fn_913), expected 0x..". */
+void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_manifest *m,
+			const struct fc_site_fail *x);
+/* Re-run one site instruction by instruction and print the path, each line
+ * "    sym+0xoff: insn". */
+int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uint64_t site,
+		  const char *indent);
+/* Output address of each manifest function, UINT64_MAX when missing. */
+uint64_t *fc_emu_entries(const struct fc_image *im, const struct fc_manifest *m);
+/* Registers every site starts with. */
+void fc_emu_baseline(const struct fc_image *im, uint64_t *vals);
+
+#endif

@@ -1,0 +1,151 @@
+/* The output's symbol table, through libelf: by name for the functions the
+ * manifest names, by address for messages and traces. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "image.h"
+
+static uint64_t hstr(const char *s)
+{
+	return fc_hash64(FC_HASH_INIT, s, strlen(s));
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct fc_sym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* Prefer sized, typed symbols at one address: functions first. */
+	if ((x->type == STT_FUNC) != (y->type == STT_FUNC))
+		return x->type == STT_FUNC ? -1 : 1;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
+{
+	memset(s, 0, sizeof *s);
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !sh.sh_entsize)
+			return fc_err("%s: unreadable .symtab: %s", path, elf_errmsg(-1));
+		size_t n = sh.sh_size / sh.sh_entsize;
+		s->v = fc_xcalloc(n, sizeof *s->v);
+		size_t total = 0;
+		for (size_t i = 1; i < n; i++) {
+			GElf_Sym sym;
+			if (!gelf_getsym(d, (int)i, &sym))
+				return fc_err("%s: symbol %zu unreadable: %s", path, i, elf_errmsg(-1));
+			int type = GELF_ST_TYPE(sym.st_info);
+			if (sym.st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE)
+				continue;
+			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			/* Mapping symbols ($x, $d) say nothing a person wants to read. */
+			if (!name || !*name || name[0] == '$')
+				continue;
+			s->v[s->n++] = (struct fc_sym){sym.st_value, sym.st_size, name, (uint8_t)type};
+			total += strlen(name) + 1;
+		}
+		/* Own the strings: libelf's may go with the Elf handle. */
+		s->strings = fc_xmalloc(total + 1);
+		char *p = s->strings;
+		for (size_t i = 0; i < s->n; i++) {
+			size_t l = strlen(s->v[i].name) + 1;
+			memcpy(p, s->v[i].name, l);
+			s->v[i].name = p;
+			p += l;
+		}
+		break;
+	}
+	if (!s->v)
+		return fc_err("%s: no symbol table; farcall needs the output's .symtab to find "
+			      "the functions (was it stripped?)", path);
+	qsort(s->v, s->n, sizeof *s->v, by_addr);
+	s->hcap = 16;
+	while (s->hcap < s->n * 2)
+		s->hcap *= 2;
+	s->hash = fc_xcalloc(s->hcap, sizeof *s->hash);
+	for (size_t i = 0; i < s->n; i++) {
+		size_t h = hstr(s->v[i].name) & (s->hcap - 1);
+		while (s->hash[h]) {
+			/* Keep the first (a global beats a same-named local only by
+			 * luck of order; names the manifest uses are unique). */
+			if (!strcmp(s->v[s->hash[h] - 1].name, s->v[i].name))
+				goto next;
+			h = (h + 1) & (s->hcap - 1);
+		}
+		s->hash[h] = (uint32_t)(i + 1);
+	next:;
+	}
+	return 0;
+}
+
+void fc_syms_free(struct fc_syms *s)
+{
+	free(s->v);
+	free(s->hash);
+	free(s->strings);
+	memset(s, 0, sizeof *s);
+}
+
+const struct fc_sym *fc_syms_by_name(const struct fc_syms *s, const char *name)
+{
+	if (!s->hcap)
+		return NULL;
+	size_t h = hstr(name) & (s->hcap - 1);
+	while (s->hash[h]) {
+		const struct fc_sym *y = &s->v[s->hash[h] - 1];
+		if (!strcmp(y->name, name))
+			return y;
+		h = (h + 1) & (s->hcap - 1);
+	}
+	return NULL;
+}
+
+const struct fc_sym *fc_syms_at(const struct fc_syms *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	/* The nearest symbol at or below; among equal addresses the sort put
+	 * the best first. Walk back to the first of that address. */
+	size_t i = lo - 1;
+	uint64_t a = s->v[i].addr;
+	while (i > 0 && s->v[i - 1].addr == a)
+		i--;
+	/* A covering sized symbol a little further down beats an unsized one. */
+	for (size_t j = i + 1; j-- > 0 && j + 8 > i;) {
+		const struct fc_sym *y = &s->v[j];
+		if (y->size && addr >= y->addr && addr < y->addr + y->size)
+			return y;
+	}
+	return &s->v[i];
+}
+
+const char *fc_syms_fmt(const struct fc_syms *s, uint64_t addr, char *buf, size_t len)
+{
+	const struct fc_sym *y = fc_syms_at(s, addr);
+	/* Far past a symbol's end is not "in" it. */
+	if (!y || (y->size && addr >= y->addr + y->size + 0x10000))
+		snprintf(buf, len, "0x%" PRIx64, addr);
+	else if (addr == y->addr)
+		snprintf(buf, len, "%s", y->name);
+	else
+		snprintf(buf, len, "%s+0x%" PRIx64, y->name, addr - y->addr);
+	return buf;
+}

@@ -1,0 +1,45 @@
+/* farcall: the command table and nothing else. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "farcall.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct cmd commands[] = {
+	{"gen", cmd_gen, "write a case: objects whose calls go out of branch range + manifest"},
+	{"link", cmd_link, "link a case with one linker; record exit, stderr, time, memory"},
+	{"emu", cmd_emu, "execute every call site of a linked case in Unicorn"},
+	{"run", cmd_run, "gen, link and emu with every installed linker; write a report"},
+	{"linkers", cmd_linkers, "list the linkers farcall finds for an arch"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: farcall <command> [options]   (farcall <command> --help)\n\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return FC_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return FC_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fc_err("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return FC_EXIT_USAGE;
+}

@@ -1,0 +1,149 @@
+/* farcall gen: a case directory with the objects and the manifest. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/util.h"
+#include "../farcall.h"
+#include "gen.h"
+
+static const char gen_usage[] =
+	"usage: farcall gen [--arch A] [--size S] [--funcs N] [--objs N] [--calls N]\n"
+	"                   [--far PCT] [--tail PCT] [--seed S] -o CASE\n"
+	"\n"
+	"Write a case: ELF relocatable objects whose .text spreads N functions over\n"
+	"S bytes, and CASE/manifest.txt, the expectations emu and verify check.\n"
+	"Padding between functions is zeros left as holes in the object files, so a\n"
+	"4 GiB case costs what its code costs.\n"
+	"\n"
+	"  --arch A     target architecture: %s (default arm64)\n"
+	"  --size S     bytes of .text, padding included: 256M, 4G (default 256M)\n"
+	"  --funcs N    functions, _start included (default 4096)\n"
+	"  --objs N     objects to spread them over (default: one per 4096 functions)\n"
+	"  --calls N    average call sites per function (default 16)\n"
+	"  --far PCT    share of sites aimed out of direct branch range (default 50)\n"
+	"  --tail PCT   share of functions that end in a tail call (default 25)\n"
+	"  --seed S     random seed; the same arguments and seed give identical bytes\n"
+	"  -o CASE      the case directory to write (replaced whole when complete)\n"
+	"  -q, --quiet  no summary line\n";
+
+int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet)
+{
+	static const struct option lo[] = {
+		{"arch", 1, 0, 'a'}, {"size", 1, 0, 's'}, {"funcs", 1, 0, 'f'},
+		{"objs", 1, 0, 'O'}, {"calls", 1, 0, 'c'}, {"far", 1, 0, 'F'},
+		{"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'}, {"quiet", 0, 0, 'q'},
+		{"help", 0, 0, 'h'}, {0}};
+	*o = (struct fc_gen_opts){.t = fc_target_find("arm64"), .size = 256ULL << 20,
+				  .seed = 1, .funcs = 4096, .calls = 16, .far_pct = 50,
+				  .tail_pct = 25};
+	*out = NULL;
+	int c;
+	uint64_t v;
+	fc_getopt_reset();
+	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (!(o->t = fc_target_find(optarg)))
+				return fc_err("gen: unknown arch '%s' (known: %s)", optarg,
+					      fc_target_names());
+			break;
+		case 's':
+			if (fc_parse_size(optarg, &o->size) || o->size == 0)
+				return fc_err("gen: --size: not a size: '%s'", optarg);
+			break;
+		case 'f': case 'O': case 'c': case 'F': case 'T':
+			if (fc_parse_u64(optarg, &v) || v > 100000000)
+				return fc_err("gen: bad number '%s'", optarg);
+			if ((c == 'F' || c == 'T') && v > 100)
+				return fc_err("gen: a share is 0..100, not %s", optarg);
+			*(c == 'f' ? &o->funcs : c == 'O' ? &o->objs : c == 'c' ? &o->calls
+			  : c == 'F' ? &o->far_pct : &o->tail_pct) = (uint32_t)v;
+			break;
+		case 'S':
+			if (fc_parse_u64(optarg, &o->seed))
+				return fc_err("gen: --seed: not a number: '%s'", optarg);
+			break;
+		case 'o': *out = optarg; break;
+		case 'q': *quiet = 1; break;
+		case 'h': printf(gen_usage, fc_target_names()); return 1;
+		default: fprintf(stderr, gen_usage, fc_target_names()); return -1;
+		}
+	}
+	if (optind < argc)
+		return fc_err("gen: unexpected argument '%s'", argv[optind]);
+	if (o->funcs < 2)
+		return fc_err("gen: --funcs must be at least 2");
+	if (!o->objs)
+		o->objs = (o->funcs + FC_DEFAULT_FUNCS_PER_OBJ - 1) / FC_DEFAULT_FUNCS_PER_OBJ;
+	if (o->objs > o->funcs)
+		return fc_err("gen: --objs %u is more than --funcs %u", o->objs, o->funcs);
+	if ((o->funcs + o->objs - 1) / o->objs > FC_MAX_FUNCS_PER_OBJ)
+		return fc_err("gen: at most %u functions per object; raise --objs",
+			      FC_MAX_FUNCS_PER_OBJ);
+	return 0;
+}
+
+int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet)
+{
+	struct fc_manifest m;
+	double t0 = fc_now();
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return fc_err("gen: libelf is too old");
+	if (fc_model_build(o, &m) < 0) {
+		fc_manifest_free(&m);
+		return -1;
+	}
+	/* Build beside the destination, rename when complete. */
+	char *tmp = fc_xasprintf("%s.tmp.%d", out, (int)getpid());
+	int r = -1;
+	fc_rm_rf(tmp);
+	if (fc_mkdir_p(tmp) < 0)
+		goto out;
+	uint64_t code = 0, disk = 0;
+	struct fc_progress p;
+	fc_progress_start(&p, "gen: objects", m.nobjs);
+	for (uint32_t i = 0; i < m.nobjs; i++) {
+		if (fc_write_object(tmp, &m, i, &code, &disk) < 0)
+			goto out;
+		fc_progress_set(&p, i + 1);
+	}
+	fc_progress_end(&p);
+	if (fc_manifest_save(tmp, &m) < 0 || fc_replace_dir(tmp, out) < 0)
+		goto out;
+	if (!quiet) {
+		uint64_t far = 0;
+		for (uint64_t i = 0; i < m.nsites; i++)
+			far += m.sites[i].far;
+		char a[32], b[32], c[32];
+		printf("%s: %s %s: %u functions, %" PRIu64 " call sites, %" PRIu64
+		       " out of range, %s of code, %s of files (%s on disk), %.2f s\n",
+		       out, m.t->name, fc_fmt_size(m.size, a, sizeof a), m.nfuncs, m.nsites, far,
+		       fc_fmt_size(code, b, sizeof b), fc_fmt_size(m.size, c, sizeof c),
+		       fc_fmt_size(disk, (char[32]){0}, 32), fc_now() - t0);
+	}
+	r = 0;
+out:
+	if (r)
+		fc_rm_rf(tmp);
+	free(tmp);
+	fc_manifest_free(&m);
+	return r;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	struct fc_gen_opts o;
+	const char *out;
+	int quiet = 0;
+	int r = fc_gen_parse(argc, argv, &o, &out, &quiet);
+	if (r)
+		return r > 0 ? FC_EXIT_OK : FC_EXIT_USAGE;
+	if (!out)
+		return fc_err("gen: -o CASE is required"), FC_EXIT_USAGE;
+	return fc_gen_case(&o, out, quiet) < 0 ? FC_EXIT_USAGE : FC_EXIT_OK;
+}

@@ -1,0 +1,102 @@
+/* farcall link and farcall linkers. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "../farcall.h"
+#include "link.h"
+
+static const char link_usage[] =
+	"usage: farcall link --linker NAME|PATH [-o OUT] [--flags 'ARGS'] [--timeout S] CASE\n"
+	"\n"
+	"Link CASE as a static executable entered at _start. NAME is bfd, gold, lld,\n"
+	"lld-N (ld.lld-N), mold, or a path to a linker binary (for example a freshly\n"
+	"built ld.lld). The exact command, the linker's output, exit status, wall time\n"
+	"and peak memory go to CASE/<linker>/{cmd.txt,stderr.txt,link.json}; a linker\n"
+	"that crashes, hangs or writes nothing is a recorded failure.\n"
+	"\n"
+	"  -o OUT        output (default CASE/<linker>/out)\n"
+	"  --flags ARGS  extra linker arguments, e.g. '--emit-relocs'\n"
+	"  --timeout S   kill the linker after S seconds (default 900)\n"
+	"Exit: 0 linked, 1 the linker failed, 2 usage or environment error.\n";
+
+int cmd_link(int argc, char **argv)
+{
+	static const struct option lo[] = {{"linker", 1, 0, 'l'}, {"flags", 1, 0, 'f'},
+					   {"timeout", 1, 0, 't'}, {"help", 0, 0, 'h'}, {0}};
+	const char *spec = NULL, *out = NULL, *flags = NULL;
+	double timeout = 900;
+	int c;
+	fc_getopt_reset();
+	while ((c = getopt_long(argc, argv, "l:o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'l': spec = optarg; break;
+		case 'o': out = optarg; break;
+		case 'f': flags = optarg; break;
+		case 't': timeout = atof(optarg); break;
+		case 'h': fputs(link_usage, stdout); return FC_EXIT_OK;
+		default: fputs(link_usage, stderr); return FC_EXIT_USAGE;
+		}
+	}
+	if (!spec || optind + 1 != argc) {
+		fputs(link_usage, stderr);
+		return FC_EXIT_USAGE;
+	}
+	const char *casedir = argv[optind];
+	struct fc_manifest m;
+	if (fc_manifest_load(casedir, &m) < 0)
+		return FC_EXIT_USAGE;
+	struct fc_linker l;
+	if (fc_linker_resolve(m.t, spec, &l) < 0) {
+		fc_manifest_free(&m);
+		return FC_EXIT_USAGE;
+	}
+	char *dir = fc_xasprintf("%s/%s", casedir, l.name);
+	char *o = out ? fc_xstrdup(out) : fc_xasprintf("%s/out", dir);
+	struct fc_link_result res;
+	int st = FC_EXIT_USAGE;
+	if (fc_link_case(casedir, &m, &l, dir, o, flags, timeout, &res) == 0) {
+		if (res.ok) {
+			printf("%s: linked with %s (%s) in %.2f s, %ld MiB peak\n", o, l.name,
+			       l.version, res.wall_s, res.max_rss_kb / 1024);
+			st = FC_EXIT_OK;
+		} else {
+			printf("%s: %s\n", casedir, res.problem);
+			st = FC_EXIT_FAIL;
+		}
+		fc_link_result_free(&res);
+	}
+	free(dir);
+	free(o);
+	fc_linker_free(&l);
+	fc_manifest_free(&m);
+	return st;
+}
+
+int cmd_linkers(int argc, char **argv)
+{
+	const char *arch = "arm64";
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: farcall linkers [--arch A]\n\nList the linkers farcall "
+		       "finds for an arch: name, path, version.\n");
+		return FC_EXIT_OK;
+	}
+	if (argc > 2 && !strcmp(argv[1], "--arch"))
+		arch = argv[2];
+	const struct target *t = fc_target_find(arch);
+	if (!t)
+		return fc_err("unknown arch '%s' (known: %s)", arch, fc_target_names()),
+		       FC_EXIT_USAGE;
+	struct fc_linker *v;
+	size_t n;
+	fc_linkers_find(t, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		printf("%-8s %-40s %s\n", v[i].name, v[i].path, v[i].version);
+		fc_linker_free(&v[i]);
+	}
+	free(v);
+	return FC_EXIT_OK;
+}

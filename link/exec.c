@@ -1,0 +1,130 @@
+/* Running a program we do not trust: own process group, time limit,
+ * peak memory from wait4(), output to a file. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/util.h"
+#include "link.h"
+
+int fc_exec_run(char *const argv[], const char *cwd, const char *log, double timeout,
+		struct fc_exec *x)
+{
+	memset(x, 0, sizeof *x);
+	x->exit_code = -1;
+	int fd = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fc_err("%s: cannot create: %s", log, strerror(errno));
+	/* The child reports a failed exec through this pipe. */
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		close(fd);
+		return fc_err("pipe: %s", strerror(errno));
+	}
+	double t0 = fc_now();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd);
+		close(pfd[0]);
+		close(pfd[1]);
+		return fc_err("fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		int nul = open("/dev/null", O_RDONLY);
+		dup2(nul, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (cwd && chdir(cwd) != 0) {
+			int e = errno;
+			(void)!write(pfd[1], &e, sizeof e);
+			_exit(127);
+		}
+		execvp(argv[0], argv);
+		int e = errno;
+		(void)!write(pfd[1], &e, sizeof e);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(fd);
+	close(pfd[1]);
+	int child_errno = 0;
+	if (read(pfd[0], &child_errno, sizeof child_errno) == (ssize_t)sizeof child_errno) {
+		close(pfd[0]);
+		int st;
+		waitpid(pid, &st, 0);
+		errno = child_errno;
+		return fc_err("%s: cannot run: %s", argv[0], strerror(child_errno));
+	}
+	close(pfd[0]);
+	x->started = true;
+	int st = 0;
+	struct rusage ru = {0};
+	long naptime = 1000000; /* 1 ms, growing to 20 ms */
+	for (;;) {
+		pid_t w = wait4(pid, &st, WNOHANG, &ru);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (timeout > 0 && fc_now() - t0 > timeout) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			wait4(pid, &st, 0, &ru);
+			x->timed_out = true;
+			break;
+		}
+		struct timespec ts = {0, naptime};
+		nanosleep(&ts, NULL);
+		if (naptime < 20000000)
+			naptime *= 2;
+	}
+	/* Whatever it left behind in its group goes too. */
+	kill(-pid, SIGKILL);
+	x->wall_s = fc_now() - t0;
+	x->max_rss_kb = ru.ru_maxrss;
+	if (WIFEXITED(st))
+		x->exit_code = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		x->signal = WTERMSIG(st);
+	return 0;
+}
+
+char *fc_exec_first_line(char *const argv[], double timeout)
+{
+	char tmpl[] = "/tmp/farcall-ver-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	struct fc_exec x;
+	char *line = NULL;
+	/* Quietly: a missing binary is an answer here, not an error. */
+	int saved = dup(2), nul = open("/dev/null", O_WRONLY);
+	dup2(nul, 2);
+	int r = fc_exec_run(argv, NULL, tmpl, timeout, &x);
+	dup2(saved, 2);
+	close(saved);
+	close(nul);
+	if (r == 0 && x.exit_code == 0) {
+		char *text = fc_read_file(tmpl, NULL);
+		if (text) {
+			char *nl = strchr(text, '\n');
+			if (nl)
+				*nl = 0;
+			if (*text)
+				line = fc_xstrdup(text);
+			free(text);
+		}
+	}
+	unlink(tmpl);
+	return line;
+}

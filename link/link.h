@@ -1,0 +1,60 @@
+/* Linkers under test: finding them, running them, recording what they did.
+ * The linker may be broken; nothing it does may crash farcall. */
+#ifndef FC_LINK_H
+#define FC_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/manifest.h"
+
+enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN };
+
+struct fc_linker {
+	char *name;     /* "bfd", "gold", "lld-19", "mold"; unique in a run */
+	char *path;     /* what is executed */
+	char *version;  /* first line of --version */
+	enum fc_flavor flavor;
+	char *skip;     /* why it cannot link this arch, or NULL */
+};
+
+/* Every linker installed for the arch, in a stable order. */
+int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n);
+/* A NAME (bfd, gold, lld, lld-19, mold) or a PATH to a linker binary.
+ * Returns -1 with a message when it cannot be found or run. */
+int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker *l);
+void fc_linker_free(struct fc_linker *l);
+const char *fc_flavor_name(enum fc_flavor f);
+
+struct fc_link_result {
+	int exit_code;      /* -1 when killed by a signal or not started */
+	int signal;
+	bool timed_out;
+	bool ok;            /* exit 0 and an ELF output */
+	double wall_s;
+	long max_rss_kb;
+	char *problem;      /* one line: why it is not ok */
+};
+
+/* Run the linker on the case; output at `out` (written as out.tmp, renamed
+ * when the linker succeeded). Records cmd.txt, stderr.txt and link.json in
+ * `dir`. Returns -1 only for farcall's own errors (cannot create a file);
+ * every failure of the linker is a result, with res->ok false. */
+int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
+		 const char *dir, const char *out, const char *flags, double timeout,
+		 struct fc_link_result *res);
+void fc_link_result_free(struct fc_link_result *r);
+
+/* Run argv with a timeout, stdout+stderr to `log` (or discarded). */
+struct fc_exec {
+	int exit_code, signal;
+	bool timed_out, started;
+	double wall_s;
+	long max_rss_kb;
+};
+int fc_exec_run(char *const argv[], const char *cwd, const char *log, double timeout,
+		struct fc_exec *x);
+/* First line of `argv` output, or NULL. */
+char *fc_exec_first_line(char *const argv[], double timeout);
+
+#endif

@@ -1,0 +1,353 @@
+/* One adapter per linker flavour: how to find it for an arch and the
+ * command line of a static link with entry _start. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/util.h"
+#include "link.h"
+
+const char *fc_flavor_name(enum fc_flavor f)
+{
+	static const char *n[] = {"bfd", "gold", "lld", "mold", "unknown"};
+	return n[f];
+}
+
+void fc_linker_free(struct fc_linker *l)
+{
+	free(l->name);
+	free(l->path);
+	free(l->version);
+	free(l->skip);
+	memset(l, 0, sizeof *l);
+}
+
+/* Full path of an executable named `name` on PATH, or NULL. */
+static char *which(const char *name)
+{
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? fc_xstrdup(name) : NULL;
+	const char *p = getenv("PATH");
+	if (!p)
+		p = "/usr/local/bin:/usr/bin:/bin";
+	while (*p) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *cand = fc_xasprintf("%.*s/%s", (int)n, p, name);
+		struct stat st;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		p += n + (e ? 1 : 0);
+	}
+	return NULL;
+}
+
+static enum fc_flavor flavor_of(const char *version)
+{
+	if (!version)
+		return FC_LD_UNKNOWN;
+	/* mold says "compatible with GNU ld": ask it first. */
+	if (!strncmp(version, "mold", 4))
+		return FC_LD_MOLD;
+	if (strstr(version, "LLD"))
+		return FC_LD_LLD;
+	if (strstr(version, "GNU gold"))
+		return FC_LD_GOLD;
+	if (strstr(version, "GNU ld"))
+		return FC_LD_BFD;
+	return FC_LD_UNKNOWN;
+}
+
+/* "Debian LLD 14.0.6 (compatible with GNU linkers)" -> "lld-14". */
+static char *lld_name(const char *version)
+{
+	const char *v = strstr(version, "LLD ");
+	int major = v ? atoi(v + 4) : 0;
+	return major ? fc_xasprintf("lld-%d", major) : fc_xstrdup("lld");
+}
+
+/* Fill name/version/flavor from running `path --version`. */
+static int probe(struct fc_linker *l, const char *path, const char *name)
+{
+	char *argv[] = {(char *)path, "--version", NULL};
+	l->path = fc_xstrdup(path);
+	l->version = fc_exec_first_line(argv, 20);
+	if (!l->version)
+		return fc_err("%s: does not answer --version; is it a linker?", path);
+	l->flavor = flavor_of(l->version);
+	if (name)
+		l->name = fc_xstrdup(name);
+	else if (l->flavor == FC_LD_LLD)
+		l->name = lld_name(l->version);
+	else
+		l->name = fc_xstrdup(fc_flavor_name(l->flavor));
+	return 0;
+}
+
+int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker *l)
+{
+	memset(l, 0, sizeof *l);
+	const char *bin = NULL;
+	if (!strcmp(spec, "bfd") || !strcmp(spec, "ld"))
+		bin = t->gnu_ld;
+	else if (!strcmp(spec, "gold"))
+		bin = t->gnu_gold;
+	else if (!strcmp(spec, "lld"))
+		bin = "ld.lld";
+	else if (!strncmp(spec, "lld-", 4))
+		bin = fc_xasprintf("ld.%s", spec); /* small, lives as long as the run */
+	else if (!strcmp(spec, "mold"))
+		bin = "mold";
+	if (!bin && !strchr(spec, '/'))
+		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, or a path)", spec);
+	if (!strcmp(spec, "gold") && !bin)
+		return fc_err("linker 'gold' has no %s build", t->name);
+	if (!bin) {
+		/* A path: name it by what it says it is, plus where it lives, so
+		 * two builds of one linker stay apart in a run. */
+		char real[PATH_MAX];
+		if (!realpath(spec, real) || access(real, X_OK) != 0)
+			return fc_err("%s: no such linker (not an executable file)", spec);
+		if (probe(l, spec, NULL) < 0) {
+			fc_linker_free(l);
+			return -1;
+		}
+		uint64_t h = fc_hash64(FC_HASH_INIT, real, strlen(real));
+		char *n = fc_xasprintf("%s-%06llx", l->name, (unsigned long long)(h & 0xffffff));
+		free(l->name);
+		l->name = n;
+		return 0;
+	}
+	char *path = which(bin);
+	if (!path)
+		return fc_err("linker '%s' for %s: %s is not installed", spec, t->name, bin);
+	int r = probe(l, path, NULL);
+	free(path);
+	if (r < 0)
+		fc_linker_free(l);
+	return r;
+}
+
+int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	const char *fixed[] = {t->gnu_ld, t->gnu_gold, "mold"};
+	const char *names[] = {"bfd", "gold", "mold"};
+	struct fc_linker *v = fc_xcalloc(64, sizeof *v);
+	size_t k = 0;
+	char seen[64][PATH_MAX];
+	for (size_t i = 0; i < 3; i++) {
+		char *p = fixed[i] ? which(fixed[i]) : NULL;
+		if (p && probe(&v[k], p, names[i]) == 0)
+			k++;
+		else if (p)
+			fc_linker_free(&v[k]);
+		free(p);
+	}
+	/* Every lld: ld.lld, ld.lld-N on PATH; one entry per real binary. */
+	size_t nl = 0;
+	const char *cands[] = {"ld.lld", "ld.lld-13", "ld.lld-14", "ld.lld-15", "ld.lld-16",
+			       "ld.lld-17", "ld.lld-18", "ld.lld-19", "ld.lld-20", "ld.lld-21"};
+	for (size_t i = 0; i < sizeof cands / sizeof cands[0] && k < 63; i++) {
+		char *p = which(cands[i]);
+		char real[PATH_MAX];
+		if (!p || !realpath(p, real)) {
+			free(p);
+			continue;
+		}
+		int dup = 0;
+		for (size_t j = 0; j < nl; j++)
+			dup |= !strcmp(seen[j], real);
+		if (!dup && probe(&v[k], p, NULL) == 0) {
+			snprintf(seen[nl++], PATH_MAX, "%s", real);
+			/* Two binaries may report one version: keep names unique. */
+			for (size_t j = 0; j < k; j++)
+				if (!strcmp(v[j].name, v[k].name)) {
+					char *nn = fc_xasprintf("%s-%zu", v[k].name, k);
+					free(v[k].name);
+					v[k].name = nn;
+				}
+			k++;
+		} else if (!dup)
+			fc_linker_free(&v[k]);
+		free(p);
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+/* The command line: a static executable entered at _start. */
+static char **link_argv(const struct fc_linker *l, const struct target *t,
+			const struct fc_manifest *m, const char *out, const char *flags)
+{
+	size_t cap = m->nobjs + 32, n = 0;
+	char **a = fc_xcalloc(cap, sizeof *a);
+	a[n++] = fc_xstrdup(l->path);
+	if ((l->flavor == FC_LD_LLD || l->flavor == FC_LD_MOLD) && t->ld_emulation) {
+		a[n++] = fc_xstrdup("-m");
+		a[n++] = fc_xstrdup(t->ld_emulation);
+	}
+	/* mold forks and lets the parent exit early; its time and memory
+	 * would be the parent's alone. */
+	if (l->flavor == FC_LD_MOLD)
+		a[n++] = fc_xstrdup("--no-fork");
+	a[n++] = fc_xstrdup("-static");
+	a[n++] = fc_xstrdup("-e");
+	a[n++] = fc_xstrdup("_start");
+	a[n++] = fc_xstrdup("-o");
+	a[n++] = fc_xstrdup(out);
+	if (flags) {
+		char *f = fc_xstrdup(flags), *save = NULL;
+		for (char *w = strtok_r(f, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+			if (n + 2 >= cap)
+				a = fc_xrealloc(a, (cap *= 2) * sizeof *a);
+			a[n++] = fc_xstrdup(w);
+		}
+		free(f);
+	}
+	if (n + m->nobjs + 1 >= cap)
+		a = fc_xrealloc(a, (cap = n + m->nobjs + 2) * sizeof *a);
+	for (uint32_t i = 0; i < m->nobjs; i++)
+		a[n++] = fc_xstrdup(m->objs[i]);
+	a[n] = NULL;
+	return a;
+}
+
+/* The first line of the log that looks like an error, for the one-line
+ * problem summary. */
+static char *first_error_line(const char *log)
+{
+	char *text = fc_read_file(log, NULL);
+	if (!text)
+		return NULL;
+	char *best = NULL;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!best)
+			best = line;
+		if (strstr(line, "error") || strstr(line, "rror:")) {
+			best = line;
+			break;
+		}
+	}
+	char *r = best ? fc_xstrdup(best) : NULL;
+	if (r && strlen(r) > 300)
+		strcpy(r + 297, "...");
+	free(text);
+	return r;
+}
+
+static bool is_elf(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	unsigned char b[4] = {0};
+	ssize_t n = read(fd, b, 4);
+	close(fd);
+	return n == 4 && !memcmp(b, "\177ELF", 4);
+}
+
+void fc_link_result_free(struct fc_link_result *r)
+{
+	free(r->problem);
+	r->problem = NULL;
+}
+
+int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
+		 const char *dir, const char *out, const char *flags, double timeout,
+		 struct fc_link_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+	if (fc_mkdir_p(dir) < 0)
+		return -1;
+	char real_case[PATH_MAX];
+	if (!realpath(casedir, real_case))
+		return fc_err("%s: %s", casedir, strerror(errno));
+	/* The linker runs inside the case directory, so the recorded command
+	 * is short and can be rerun by hand from there. */
+	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
+				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
+	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
+	char **argv = link_argv(l, m->t, m, tmp_out, flags);
+	char *log = fc_xasprintf("%s/stderr.txt", dir);
+	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
+	int r = -1;
+	unlink(tmp_out);
+
+	struct fc_afile a;
+	if (fc_afile_open(&a, cmdf) < 0)
+		goto out;
+	fprintf(a.f, "cd %s &&", real_case);
+	for (char **p = argv; *p; p++)
+		fprintf(a.f, " %s", *p == tmp_out ? abs_out : *p);
+	fprintf(a.f, "\n");
+	if (fc_afile_commit(&a) < 0)
+		goto out;
+
+	struct fc_exec x;
+	if (fc_exec_run(argv, real_case, log, timeout, &x) < 0) {
+		res->problem = fc_xasprintf("%s: could not be started", l->path);
+		goto record;
+	}
+	res->exit_code = x.exit_code;
+	res->signal = x.signal;
+	res->timed_out = x.timed_out;
+	res->wall_s = x.wall_s;
+	res->max_rss_kb = x.max_rss_kb;
+	if (x.timed_out)
+		res->problem = fc_xasprintf("%s timed out after %.0f s", l->name, timeout);
+	else if (x.signal)
+		res->problem = fc_xasprintf("%s crashed: %s", l->name, strsignal(x.signal));
+	else if (x.exit_code != 0) {
+		char *e = first_error_line(log);
+		res->problem = fc_xasprintf("%s exited %d: %s", l->name, x.exit_code,
+					    e ? e : "(no message)");
+		free(e);
+	} else if (!fc_exists(tmp_out))
+		res->problem = fc_xasprintf("%s exited 0 but wrote no output", l->name);
+	else if (!is_elf(tmp_out))
+		res->problem = fc_xasprintf("%s exited 0 but its output is not ELF", l->name);
+	else if (rename(tmp_out, abs_out) != 0)
+		res->problem = fc_xasprintf("%s: cannot rename into place: %s", out, strerror(errno));
+	else
+		res->ok = true;
+record:
+	unlink(tmp_out);
+	if (!res->ok)
+		unlink(abs_out); /* an old output must not pass for this link's */
+	{
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:I}",
+				      "linker", l->name, "path", l->path, "version",
+				      l->version ? l->version : "", "flavor",
+				      fc_flavor_name(l->flavor), "exit", res->exit_code, "signal",
+				      res->signal, "timed_out", res->timed_out, "ok", res->ok,
+				      "wall_s", res->wall_s, "max_rss_kb", (json_int_t)res->max_rss_kb);
+		if (res->problem)
+			json_object_set_new(j, "problem", json_string(res->problem));
+		char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+		json_decref(j);
+		char *jf = fc_xasprintf("%s/link.json", dir);
+		r = fc_write_file_atomic(jf, s, strlen(s));
+		free(jf);
+		free(s);
+	}
+out:
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+	free(log);
+	free(cmdf);
+	free(tmp_out);
+	free(abs_out);
+	return r;
+}
