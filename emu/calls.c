@@ -274,8 +274,8 @@ static void arrived(struct eng *e)
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
-	struct eng *e = ud;
-	if (e->done)
+	struct eng *e = ((struct fc_image *)ud)->calls_state;
+	if (!e || e->done)
 		return;
 	if (++e->blocks == 1)
 		return; /* the site's own block */
@@ -309,7 +309,9 @@ static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 		       int64_t value, void *ud)
 {
 	(void)uc; (void)size; (void)value;
-	struct eng *e = ud;
+	struct eng *e = ((struct fc_image *)ud)->calls_state;
+	if (!e)
+		return false;
 	e->mem_type = (int)type;
 	e->mem_addr = addr;
 	return false;
@@ -386,11 +388,14 @@ int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_cal
 		r->checked++;
 	}
 	uc_hook hb, hm;
-	if (uc_hook_add(im->uc, &hb, UC_HOOK_BLOCK, on_block, &e, 1, 0) ||
-	    uc_hook_add(im->uc, &hm, UC_HOOK_MEM_INVALID, on_invalid, &e, 1, 0)) {
+	if (!im->calls_hooked &&
+	    (uc_hook_add(im->uc, &hb, UC_HOOK_BLOCK, on_block, im, 1, 0) ||
+	     uc_hook_add(im->uc, &hm, UC_HOOK_MEM_INVALID, on_invalid, im, 1, 0))) {
 		eng_free(&e);
 		return fc_err("%s: cannot install Unicorn hooks", im->path);
 	}
+	im->calls_hooked = true;
+	im->calls_state = &e;
 	fc_progress_start(&e.prog, "emu: call sites", m->nsites);
 	bool more = begin_site(&e, 0);
 	while (more) {
@@ -410,8 +415,7 @@ int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_cal
 		more = begin_site(&e, e.cur + 1);
 	}
 	fc_progress_end(&e.prog);
-	uc_hook_del(im->uc, hb);
-	uc_hook_del(im->uc, hm);
+	im->calls_state = NULL;
 	r->thunks = e.tn;
 	r->seconds = fc_now() - t0;
 	eng_free(&e);

@@ -53,10 +53,15 @@ json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
 void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
 		   const struct fc_calls_result *r, size_t max_report)
 {
+	struct fc_image tim;
+	bool traced = r->nfails && fc_image_open(&tim, im->path, im->t) == 0;
 	for (size_t i = 0; i < r->nfails && i < max_report; i++) {
 		fc_site_fail_print(f, im, m, &r->fails[i]);
-		fc_trace_site(f, im, m, r->fails[i].site, "    ");
+		if (traced)
+			fc_trace_site(f, &tim, m, r->fails[i].site, "    ");
 	}
+	if (r->nfails)
+		fc_image_close(&tim);
 	if (r->nfails > max_report)
 		fprintf(f, "%s: ... and %zu more failing sites\n", im->path, r->nfails - max_report);
 }

@@ -44,6 +44,11 @@ struct fc_image {
 	uint64_t stack_lo, stack_hi;
 	uint64_t entry;
 	struct fc_syms syms;
+	/* Hooks are added once and never deleted (deleting one invalidates
+	 * every translated block in its range); they find their state here
+	 * and do nothing while it is NULL. */
+	void *calls_state, *trace_state;
+	bool calls_hooked, trace_hooked;
 };
 
 /* Open and map `path`; the output must be ELF for `t` (when t is NULL the

@@ -23,7 +23,9 @@ struct tr {
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
-	struct tr *t = ud;
+	struct tr *t = ((struct fc_image *)ud)->trace_state;
+	if (!t)
+		return;
 	if (addr == t->expect && t->n > 0) {
 		uc_emu_stop(uc);
 		return;
@@ -38,7 +40,9 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
-	struct tr *t = ud;
+	struct tr *t = ((struct fc_image *)ud)->trace_state;
+	if (!t)
+		return;
 	if (t->blocks++ == 0)
 		return;
 	/* Stop at any function entry: the path up to there is the story. */
@@ -69,12 +73,17 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 	fc_emu_baseline(im, vals);
 	for (unsigned i = 0; i < t->ngprs; i++)
 		uc_reg_write(im->uc, t->gprs[i], &vals[i]);
+	/* Use an image of its own (fc_emu_report does): the per-instruction
+	 * hook would slow the fast path, and hooks are never deleted. */
 	uc_hook hc, hb;
-	uc_hook_add(im->uc, &hc, UC_HOOK_CODE, on_code, &tr, 1, 0);
-	uc_hook_add(im->uc, &hb, UC_HOOK_BLOCK, on_block, &tr, 1, 0);
+	if (!im->trace_hooked) {
+		uc_hook_add(im->uc, &hc, UC_HOOK_CODE, on_code, im, 1, 0);
+		uc_hook_add(im->uc, &hb, UC_HOOK_BLOCK, on_block, im, 1, 0);
+		im->trace_hooked = true;
+	}
+	im->trace_state = &tr;
 	uc_err err = uc_emu_start(im->uc, tr.site, 0, 0, TRACE_MAX + 1);
-	uc_hook_del(im->uc, hc);
-	uc_hook_del(im->uc, hb);
+	im->trace_state = NULL;
 	uint64_t pc = 0;
 	uc_reg_read(im->uc, t->reg_pc, &pc);
 
