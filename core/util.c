@@ -10,11 +10,22 @@
 #include <time.h>
 #include <unistd.h>
 
+static char last_error[1024];
+
 static void vmsg(const char *tag, const char *fmt, va_list ap)
 {
+	va_list cp;
+	va_copy(cp, ap);
+	vsnprintf(last_error, sizeof last_error, fmt, cp);
+	va_end(cp);
 	fprintf(stderr, "farcall: %s", tag);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+const char *fc_last_error(void)
+{
+	return last_error;
 }
 
 int fc_err(const char *fmt, ...)

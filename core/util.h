@@ -16,6 +16,8 @@ enum { FC_EXIT_OK = 0, FC_EXIT_FAIL = 1, FC_EXIT_USAGE = 2 };
 /* "farcall: <msg>" on stderr; returns -1 so callers can `return fc_err(..)`. */
 int fc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The text of the last fc_err(), for reports that must say why. */
+const char *fc_last_error(void);
 
 void *fc_xmalloc(size_t n);
 void *fc_xcalloc(size_t n, size_t m);

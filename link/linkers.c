@@ -289,7 +289,7 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 		goto out;
 	fprintf(a.f, "cd %s &&", real_case);
 	for (char **p = argv; *p; p++)
-		fprintf(a.f, " %s", *p == tmp_out ? abs_out : *p);
+		fprintf(a.f, " %s", strcmp(*p, tmp_out) ? *p : abs_out);
 	fprintf(a.f, "\n");
 	if (fc_afile_commit(&a) < 0)
 		goto out;

@@ -1,2 +1,342 @@
+/* farcall run: gen, link and emu over arches x linkers, then a report.
+ * It only chains the other stages; each can be rerun alone on the case
+ * directories it leaves. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/util.h"
+#include "../emu/emu.h"
 #include "../farcall.h"
-int cmd_run(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+#include "../gen/gen.h"
+#include "../link/link.h"
+#include "report.h"
+
+int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
+int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet);
+json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
+		    const struct fc_calls_result *r, size_t max_fails);
+void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
+		   const struct fc_calls_result *r, size_t max_report);
+
+static const char run_usage[] =
+	"usage: farcall run [--arch LIST] [--linker LIST] [--size S] [--funcs N] [--calls N]\n"
+	"                   [--far PCT] [--seed S] [--work DIR] [--report DIR]\n"
+	"                   [--flags ARGS] [--timeout S] [--keep]\n"
+	"\n"
+	"For each arch: generate a case (reused when one with the same inputs exists),\n"
+	"link it with each linker, execute every call site, and write a report:\n"
+	"REPORT/summary.md and REPORT/results.json.\n"
+	"\n"
+	"  --arch LIST     comma-separated arches (default arm64; known: %s)\n"
+	"  --linker LIST   comma-separated names or paths (default: every installed one)\n"
+	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S\n"
+	"                  generator options, as for farcall gen\n"
+	"  --work DIR      where cases live (default $FARCALL_WORK or /tmp/farcall-work)\n"
+	"  --report DIR    report directory (default reports/<time>-<arches>)\n"
+	"  --flags ARGS    extra linker arguments\n"
+	"  --timeout S     per link (default 900)\n"
+	"  --keep          keep linked outputs that passed (failing ones are always kept)\n"
+	"Exit: 0 every case passed or was skipped, 1 any failed, 2 usage or environment.\n";
+
+/* The case directory is named by everything that made it. */
+static char *case_name(const struct fc_gen_opts *o)
+{
+	char key[256];
+	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64, FC_GEN_VERSION,
+		 o->t->name, o->size, o->funcs, o->objs, o->calls, o->far_pct, o->tail_pct, o->seed);
+	uint64_t h = fc_hash64(FC_HASH_INIT, key, strlen(key));
+	char sz[32];
+	fc_fmt_size(o->size, sz, sizeof sz);
+	for (char *p = sz; *p; p++)
+		if (*p == ' ' || *p == '.')
+			*p = '_';
+	return fc_xasprintf("%s-%s-s%" PRIu64 "-%08llx", o->t->name, sz, o->seed,
+			    (unsigned long long)(h & 0xffffffffULL));
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	size_t n = 16;
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 3;
+	char *s = fc_xmalloc(n), *p = s;
+	p += sprintf(p, "farcall");
+	for (int i = 0; i < argc; i++)
+		p += sprintf(p, " %s", argv[i]);
+	return s;
+}
+
+static void status(const char *fmt, ...)
+{
+	if (!isatty(2))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputc('\r', stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\033[K", stderr);
+	va_end(ap);
+}
+
+/* Link and emulate one case with one linker. */
+static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_linker *l,
+		    const char *flags, double timeout, bool keep, struct fc_case_result *r)
+{
+	r->linker = fc_xstrdup(l->name);
+	r->linker_version = fc_xstrdup(l->version ? l->version : "");
+	r->linker_path = fc_xstrdup(l->path);
+	if (l->skip) {
+		r->verdict = FC_V_SKIP;
+		r->reason = fc_xstrdup(l->skip);
+		return;
+	}
+	char *dir = fc_xasprintf("%s/%s", casedir, l->name);
+	char *out = fc_xasprintf("%s/out", dir);
+	struct fc_link_result lr;
+	status("%s %s: linking", m->t->name, l->name);
+	if (fc_link_case(casedir, m, l, dir, out, flags, timeout, &lr) < 0) {
+		r->verdict = FC_V_ERROR;
+		r->reason = fc_xstrdup(fc_last_error());
+		goto out;
+	}
+	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
+	r->link_command = fc_read_file(cmdf, NULL);
+	free(cmdf);
+	if (r->link_command) {
+		char *nl = strchr(r->link_command, '\n');
+		if (nl)
+			*nl = 0;
+	}
+	r->link_exit = lr.exit_code;
+	r->link_signal = lr.signal;
+	r->link_timed_out = lr.timed_out;
+	r->link_wall_s = lr.wall_s;
+	r->link_rss_kb = lr.max_rss_kb;
+	if (!lr.ok) {
+		/* The case is valid input: a linker that rejects it, crashes or
+		 * hangs has failed. */
+		r->verdict = FC_V_FAIL;
+		r->reason = fc_xstrdup(lr.problem);
+		fc_link_result_free(&lr);
+		goto out;
+	}
+	fc_link_result_free(&lr);
+	status("%s %s: executing %" PRIu64 " call sites", m->t->name, l->name, m->nsites);
+	struct fc_image im;
+	if (fc_image_open(&im, out, m->t) < 0) {
+		/* A linker that wrote an output we cannot load wrote garbage. */
+		r->verdict = FC_V_FAIL;
+		r->reason = fc_xasprintf("output unusable: %s", fc_last_error());
+		fc_image_close(&im);
+		goto out;
+	}
+	struct fc_calls_result cr;
+	if (fc_emu_calls(&im, m, &cr) < 0) {
+		r->verdict = FC_V_ERROR;
+		r->reason = fc_xstrdup(fc_last_error());
+	} else {
+		status("");
+		r->have_calls = 1;
+		r->checked = cr.checked;
+		r->failed = cr.failed;
+		r->direct = cr.direct;
+		r->via_thunk = cr.via_thunk;
+		r->thunks = cr.thunks;
+		r->emu_s = cr.seconds;
+		json_t *j = fc_emu_json(&im, m, &cr, 200);
+		r->failures = json_incref(json_object_get(j, "failures"));
+		char *ej = json_dumps(j, JSON_INDENT(2));
+		char *ejp = fc_xasprintf("%s/emu.json", dir);
+		fc_write_file_atomic(ejp, ej, strlen(ej));
+		free(ej);
+		free(ejp);
+		json_decref(j);
+		if (cr.failed) {
+			r->verdict = FC_V_FAIL;
+			r->reason = fc_xasprintf("%" PRIu64 " of %" PRIu64 " call sites failed",
+						 cr.failed, cr.checked);
+			/* The paths, for whoever opens the case. */
+			char *tp = fc_xasprintf("%s/emu.txt", dir);
+			struct fc_afile a;
+			if (fc_afile_open(&a, tp) == 0) {
+				fc_emu_report(a.f, &im, m, &cr, 50);
+				fc_afile_commit(&a);
+			}
+			free(tp);
+		} else {
+			r->verdict = FC_V_PASS;
+		}
+		fc_calls_result_free(&cr);
+	}
+	fc_image_close(&im);
+	if (r->verdict == FC_V_PASS && !keep)
+		unlink(out); /* hundreds of MiB, and reproducible from cmd.txt */
+out:
+	status("");
+	free(dir);
+	free(out);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"arch", 1, 0, 'a'}, {"linker", 1, 0, 'l'}, {"size", 1, 0, 's'},
+		{"funcs", 1, 0, 'f'}, {"objs", 1, 0, 'O'}, {"calls", 1, 0, 'c'},
+		{"far", 1, 0, 'F'}, {"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'},
+		{"work", 1, 0, 'w'}, {"report", 1, 0, 'r'}, {"flags", 1, 0, 'x'},
+		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'}, {0}};
+	const char *arches = "arm64", *linkers = NULL, *report = NULL, *flags = NULL;
+	const char *work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work";
+	double timeout = 900;
+	bool keep = false;
+	/* Generator options pass through to fc_gen_parse. */
+	char **gargv = fc_xcalloc((size_t)argc + 4, sizeof *gargv);
+	int gargc = 0;
+	gargv[gargc++] = "gen";
+	int c;
+	fc_getopt_reset();
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': arches = optarg; break;
+		case 'l': linkers = optarg; break;
+		case 'w': work = optarg; break;
+		case 'r': report = optarg; break;
+		case 'x': flags = optarg; break;
+		case 't': timeout = atof(optarg); break;
+		case 'k': keep = true; break;
+		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S': {
+			const char *name = NULL;
+			for (const struct option *o = lo; o->name; o++)
+				if (o->val == c)
+					name = o->name;
+			gargv[gargc++] = fc_xasprintf("--%s=%s", name, optarg);
+			break;
+		}
+		case 'h': printf(run_usage, fc_target_names()); free(gargv); return FC_EXIT_OK;
+		default: fprintf(stderr, run_usage, fc_target_names()); free(gargv); return FC_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fc_err("run: unexpected argument '%s'", argv[optind]);
+		return FC_EXIT_USAGE;
+	}
+	char *cmdline = join_argv(argc, argv);
+	double t0 = fc_now();
+	struct fc_case_result *res = NULL;
+	size_t nres = 0, cap = 0;
+	int st = FC_EXIT_USAGE;
+	char *alist = fc_xstrdup(arches), *save = NULL;
+	if (fc_mkdir_p(work) < 0)
+		goto out;
+	for (char *a = strtok_r(alist, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+		const struct target *t = fc_target_find(a);
+		if (!t) {
+			fc_err("run: unknown arch '%s' (known: %s)", a, fc_target_names());
+			goto out;
+		}
+		struct fc_gen_opts o;
+		const char *unused;
+		int quiet = 0;
+		char *archarg = fc_xasprintf("--arch=%s", t->name);
+		gargv[gargc] = archarg;
+		int pr = fc_gen_parse(gargc + 1, gargv, &o, &unused, &quiet);
+		free(archarg);
+		gargv[gargc] = NULL;
+		if (pr)
+			goto out;
+		/* Linkers: the ones asked for (each must exist), or all found. */
+		struct fc_linker *ls = NULL;
+		size_t nl = 0;
+		if (linkers) {
+			char *ll = fc_xstrdup(linkers), *s2 = NULL;
+			ls = fc_xcalloc(64, sizeof *ls);
+			for (char *w = strtok_r(ll, ",", &s2); w && nl < 64; w = strtok_r(NULL, ",", &s2))
+				if (fc_linker_resolve(t, w, &ls[nl]) == 0)
+					nl++;
+				else {
+					free(ll);
+					for (size_t i = 0; i < nl; i++)
+						fc_linker_free(&ls[i]);
+					free(ls);
+					goto out;
+				}
+			free(ll);
+		} else {
+			fc_linkers_find(t, &ls, &nl);
+		}
+		if (!nl)
+			fc_warn("run: no linker for %s is installed (run scripts/deps.sh)", t->name);
+		char *name = case_name(&o);
+		char *casedir = fc_xasprintf("%s/%s", work, name);
+		free(name);
+		char *mp = fc_xasprintf("%s/%s", casedir, FC_MANIFEST_NAME);
+		bool have = fc_exists(mp);
+		free(mp);
+		if (!have) {
+			status("%s: generating %s", t->name, casedir);
+			if (fc_gen_case(&o, casedir, 1) < 0) {
+				free(casedir);
+				goto out;
+			}
+		}
+		struct fc_manifest m;
+		if (fc_manifest_load(casedir, &m) < 0) {
+			free(casedir);
+			goto out;
+		}
+		for (size_t i = 0; i < nl; i++) {
+			if (nres == cap)
+				res = fc_xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
+			struct fc_case_result *r = &res[nres++];
+			memset(r, 0, sizeof *r);
+			r->arch = fc_xstrdup(t->name);
+			r->size = o.size;
+			r->seed = o.seed;
+			r->case_dir = fc_xstrdup(casedir);
+			run_one(casedir, &m, &ls[i], flags, timeout, keep, r);
+			fc_linker_free(&ls[i]);
+		}
+		free(ls);
+		fc_manifest_free(&m);
+		free(casedir);
+	}
+	fc_report_table(stdout, res, nres);
+	char *rdir;
+	if (report)
+		rdir = fc_xstrdup(report);
+	else {
+		char stamp[32];
+		time_t now = time(NULL);
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&now));
+		char *al = fc_xstrdup(arches);
+		for (char *p = al; *p; p++)
+			if (*p == ',')
+				*p = '+';
+		rdir = fc_xasprintf("reports/%s-%s", stamp, al);
+		free(al);
+	}
+	if (fc_report_write(rdir, res, nres, cmdline, fc_now() - t0) == 0) {
+		printf("report: %s/summary.md, %s/results.json\n", rdir, rdir);
+		st = FC_EXIT_OK;
+		for (size_t i = 0; i < nres; i++)
+			if (res[i].verdict == FC_V_FAIL || res[i].verdict == FC_V_ERROR)
+				st = FC_EXIT_FAIL;
+	}
+	free(rdir);
+out:
+	for (size_t i = 0; i < nres; i++)
+		fc_case_result_free(&res[i]);
+	free(res);
+	for (int i = 1; i < gargc; i++)
+		free(gargv[i]);
+	free(gargv);
+	free(alist);
+	free(cmdline);
+	return st;
+}

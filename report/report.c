@@ -1,0 +1,216 @@
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/manifest.h"
+#include "../core/util.h"
+
+#define FC_VERSION "0.1"
+
+const char *fc_verdict_name(enum fc_verdict v)
+{
+	static const char *n[] = {"pass", "fail", "error", "skip"};
+	return n[v];
+}
+
+json_t *fc_json_str(const char *s)
+{
+	if (!s)
+		return json_string("");
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	/* Not UTF-8: keep ASCII, replace the rest. */
+	char *c = fc_xstrdup(s);
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+void fc_case_result_free(struct fc_case_result *r)
+{
+	free(r->arch);
+	free(r->linker);
+	free(r->linker_version);
+	free(r->linker_path);
+	free(r->case_dir);
+	free(r->reason);
+	free(r->link_command);
+	if (r->failures)
+		json_decref(r->failures);
+	memset(r, 0, sizeof *r);
+}
+
+static json_t *case_json(const struct fc_case_result *r)
+{
+	json_t *c = json_object();
+	json_object_set_new(c, "arch", json_string(r->arch));
+	json_object_set_new(c, "linker", json_string(r->linker));
+	json_object_set_new(c, "linker_version", fc_json_str(r->linker_version));
+	json_object_set_new(c, "linker_path", fc_json_str(r->linker_path));
+	json_object_set_new(c, "size", json_integer((json_int_t)r->size));
+	json_object_set_new(c, "seed", json_integer((json_int_t)r->seed));
+	json_object_set_new(c, "case", fc_json_str(r->case_dir));
+	json_object_set_new(c, "verdict", json_string(fc_verdict_name(r->verdict)));
+	if (r->reason)
+		json_object_set_new(c, "reason", fc_json_str(r->reason));
+	if (r->verdict != FC_V_SKIP) {
+		json_t *l = json_pack("{s:i, s:i, s:b, s:f, s:I}", "exit", r->link_exit, "signal",
+				      r->link_signal, "timed_out", r->link_timed_out, "wall_s",
+				      r->link_wall_s, "max_rss_kb", (json_int_t)r->link_rss_kb);
+		json_object_set_new(l, "command", fc_json_str(r->link_command));
+		json_object_set_new(c, "link", l);
+	}
+	json_t *checks = json_object();
+	if (r->have_calls) {
+		json_t *k = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "checked",
+				      (json_int_t)r->checked, "failed", (json_int_t)r->failed,
+				      "direct", (json_int_t)r->direct, "via_thunk",
+				      (json_int_t)r->via_thunk, "thunks", (json_int_t)r->thunks,
+				      "seconds", r->emu_s);
+		json_object_set_new(k, "failures",
+				    r->failures ? json_incref(r->failures) : json_array());
+		json_object_set_new(checks, "calls", k);
+	}
+	json_object_set_new(c, "checks", checks);
+	return c;
+}
+
+void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
+{
+	fprintf(f, "%-7s %-10s %-7s %10s %8s %8s %8s %9s\n", "arch", "linker", "verdict",
+		"sites", "failed", "thunks", "link s", "peak MiB");
+	for (size_t i = 0; i < n; i++) {
+		const struct fc_case_result *r = &v[i];
+		fprintf(f, "%-7s %-10s %-7s ", r->arch, r->linker, fc_verdict_name(r->verdict));
+		if (r->have_calls)
+			fprintf(f, "%10llu %8llu %8llu ", (unsigned long long)r->checked,
+				(unsigned long long)r->failed, (unsigned long long)r->thunks);
+		else
+			fprintf(f, "%10s %8s %8s ", "-", "-", "-");
+		if (r->verdict != FC_V_SKIP)
+			fprintf(f, "%8.2f %9ld", r->link_wall_s, r->link_rss_kb / 1024);
+		fputc('\n', f);
+		if (r->reason && r->verdict != FC_V_PASS)
+			fprintf(f, "        %s\n", r->reason);
+	}
+}
+
+static void md_escape(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static int write_summary(const char *path, const struct fc_case_result *v, size_t n,
+			 const char *argv_line, double seconds)
+{
+	struct fc_afile a;
+	if (fc_afile_open(&a, path) < 0)
+		return -1;
+	FILE *f = a.f;
+	size_t counts[4] = {0};
+	for (size_t i = 0; i < n; i++)
+		counts[v[i].verdict]++;
+	fprintf(f, "# farcall report\n\n`%s`\n\n", argv_line);
+	fprintf(f, "%zu cases: %zu pass, %zu fail, %zu error, %zu skip (%.1f s)\n\n", n,
+		counts[FC_V_PASS], counts[FC_V_FAIL], counts[FC_V_ERROR], counts[FC_V_SKIP],
+		seconds);
+	fprintf(f, "| arch | linker | version | size | verdict | sites | failed | via thunk | "
+		   "thunks | link s | peak MiB |\n");
+	fprintf(f, "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct fc_case_result *r = &v[i];
+		char sz[32];
+		fprintf(f, "| %s | %s | ", r->arch, r->linker);
+		md_escape(f, r->linker_version);
+		fprintf(f, " | %s | **%s** | ", fc_fmt_size(r->size, sz, sizeof sz),
+			fc_verdict_name(r->verdict));
+		if (r->have_calls)
+			fprintf(f, "%llu | %llu | %llu | %llu | ", (unsigned long long)r->checked,
+				(unsigned long long)r->failed, (unsigned long long)r->via_thunk,
+				(unsigned long long)r->thunks);
+		else
+			fprintf(f, "- | - | - | - | ");
+		if (r->verdict != FC_V_SKIP)
+			fprintf(f, "%.2f | %ld |\n", r->link_wall_s, r->link_rss_kb / 1024);
+		else
+			fprintf(f, "- | - |\n");
+	}
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct fc_case_result *r = &v[i];
+		if (r->verdict == FC_V_PASS)
+			continue;
+		if (!any++)
+			fprintf(f, "\n## Findings\n");
+		fprintf(f, "\n### %s %s: %s\n\n", r->arch, r->linker, fc_verdict_name(r->verdict));
+		if (r->reason) {
+			fprintf(f, "%s\n", r->reason);
+		}
+		size_t nf = r->failures ? json_array_size(r->failures) : 0;
+		if (nf) {
+			fprintf(f, "\n```\n");
+			for (size_t k = 0; k < nf && k < 20; k++)
+				fprintf(f, "%s\n", json_string_value(json_object_get(
+							   json_array_get(r->failures, k), "message")));
+			if (r->failed > 20)
+				fprintf(f, "... %llu failing sites in all\n",
+					(unsigned long long)r->failed);
+			fprintf(f, "```\n");
+		}
+		if (r->link_command)
+			fprintf(f, "\nReproduce: `%s`\n", r->link_command);
+	}
+	return fc_afile_commit(&a);
+}
+
+int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
+		    const char *argv_line, double seconds)
+{
+	char *tmp = fc_xasprintf("%s.tmp.%d", dir, (int)getpid());
+	int r = -1;
+	fc_rm_rf(tmp);
+	if (fc_mkdir_p(tmp) < 0)
+		goto out;
+	json_t *cases = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(cases, case_json(&v[i]));
+	char stamp[64];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	struct utsname u;
+	uname(&u);
+	json_t *top = json_pack("{s:{s:s, s:i}, s:s, s:s, s:s, s:f, s:o}", "farcall", "version",
+				FC_VERSION, "generator", FC_GEN_VERSION, "finished", stamp, "host",
+				u.nodename, "command", argv_line, "seconds", seconds, "cases", cases);
+	char *s = json_dumps(top, JSON_INDENT(2));
+	json_decref(top);
+	char *jp = fc_xasprintf("%s/results.json", tmp);
+	char *mp = fc_xasprintf("%s/summary.md", tmp);
+	if (s && fc_write_file_atomic(jp, s, strlen(s)) == 0 &&
+	    write_summary(mp, v, n, argv_line, seconds) == 0 && fc_replace_dir(tmp, dir) == 0)
+		r = 0;
+	free(s);
+	free(jp);
+	free(mp);
+out:
+	if (r)
+		fc_rm_rf(tmp);
+	free(tmp);
+	return r;
+}

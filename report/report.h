@@ -1,0 +1,39 @@
+/* What a run found, and the files it writes: results.json and summary.md. */
+#ifndef FC_REPORT_H
+#define FC_REPORT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+enum fc_verdict { FC_V_PASS, FC_V_FAIL, FC_V_ERROR, FC_V_SKIP };
+
+struct fc_case_result {
+	char *arch, *linker, *linker_version, *linker_path, *case_dir;
+	uint64_t size, seed;
+	enum fc_verdict verdict;
+	char *reason;         /* one line, for anything but pass */
+	/* link */
+	int link_exit, link_signal;
+	int link_timed_out;
+	double link_wall_s;
+	long link_rss_kb;
+	char *link_command;
+	/* checks.calls */
+	int have_calls;
+	uint64_t checked, failed, direct, via_thunk, thunks;
+	double emu_s;
+	json_t *failures;     /* array of {caller, offset, callee, message} */
+};
+
+const char *fc_verdict_name(enum fc_verdict v);
+/* Write DIR/results.json and DIR/summary.md (DIR is made, then filled
+ * under a temporary name and renamed, so a half-written report never
+ * looks complete). */
+int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
+		    const char *argv_line, double seconds);
+void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n);
+void fc_case_result_free(struct fc_case_result *r);
+/* A JSON string from bytes that may not be UTF-8 (a linker's stderr). */
+json_t *fc_json_str(const char *s);
+
+#endif
