@@ -161,8 +161,6 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		c.line++;
 		c.p = line;
 		c.bad = 0;
-		if (*line == '#' || *line == 0)
-			continue;
 		if (c.line == 1) {
 			if (strcmp(line, "farcall-manifest 1")) {
 				bad(&c, "not a farcall manifest (version 1)");
@@ -170,7 +168,11 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 			}
 			continue;
 		}
+		if (*line == '#')
+			continue;
 		char *key = tok(&c);
+		if (!key)
+			continue; /* blank */
 		if (!strcmp(key, "s")) {
 			if (ns >= m->nsites) {
 				bad(&c, "more sites than the header says");

@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -90,10 +92,12 @@ char *fc_xasprintf(const char *fmt, ...)
 int fc_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	/* Digits only: strtoull would take " -1" and read "010" as octal. */
+	if (!s || !isdigit((unsigned char)*s))
 		return -1;
+	int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(s, &end, base);
 	if (errno || *end)
 		return -1;
 	*out = v;
@@ -103,11 +107,16 @@ int fc_parse_u64(const char *s, uint64_t *out)
 int fc_parse_size(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
-		return -1;
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1; /* also keeps out "nan", "inf", " -1" */
+	uint64_t exact;
+	if (fc_parse_u64(s, &exact) == 0) {
+		*out = exact;
+		return 0;
+	}
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || !isfinite(v) || v < 0)
 		return -1;
 	uint64_t mul = 1;
 	switch (*end) {
@@ -134,7 +143,7 @@ const char *fc_fmt_size(uint64_t n, char *buf, size_t len)
 	static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	int u = 0;
 	double v = (double)n;
-	while (v >= 1024 && u < 4) {
+	while (v >= 1023.95 && u < 4) {
 		v /= 1024;
 		u++;
 	}

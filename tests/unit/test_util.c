@@ -123,6 +123,8 @@ static void test_parse_size_bad(void **state)
 	size_bad(NULL);
 	size_bad("-1M");
 	size_bad(" -1");
+	size_bad("nan");
+	size_bad("inf");
 	size_bad("4 G");
 	size_bad("4M ");
 	size_bad("4iB");    /* 'i' only after a unit */
@@ -151,10 +153,15 @@ static void test_parse_u64(void **state)
 	assert_true(v == UINT64_MAX);
 	assert_int_equal(fc_parse_u64("4294967296", &v), 0);
 	assert_true(v == 1ULL << 32);
+	/* Decimal, not octal: "--funcs 010" means ten. */
+	assert_int_equal(fc_parse_u64("010", &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(fc_parse_u64("08", &v), 0);
+	assert_int_equal(v, 8);
 
 	static const char *const bad[] = {"", "-1", "-0", "18446744073709551616",
 					  "99999999999999999999999", "12a", "1.5", "1 ",
-					  "0x", "abc", "1M", "08"};
+					  "0x", "abc", "1M", " 1", " -1", "\t-2", "+1"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		v = 0xdeadbeef;
 		if (fc_parse_u64(bad[i], &v) != -1)
