@@ -215,20 +215,23 @@ static void next_site(struct eng *e, uc_engine *uc)
 		uc_emu_stop(uc);
 }
 
-static void count_hop(struct eng *e)
+/* Count the site as direct or through a thunk by its first hop; returns
+ * the site instruction's length. */
+static unsigned count_hop(struct eng *e)
 {
 	enum fc_insn_type ty;
 	uint64_t dest;
 	const uint8_t *p = fc_image_ptr(e->im, e->addr, 16);
-	if (!p || !e->t->decode(p, 16, e->addr, &ty, &dest) ||
-	    (ty != FC_INSN_CALL && ty != FC_INSN_JUMP))
-		return;
+	unsigned len = p ? e->t->decode(p, 16, e->addr, &ty, &dest) : 0;
+	if (!len || (ty != FC_INSN_CALL && ty != FC_INSN_JUMP))
+		return len;
 	if (dest == e->expect) {
 		e->res->direct++;
 	} else {
 		e->res->via_thunk++;
 		tset_add(e, dest);
 	}
+	return len;
 }
 
 static void arrived(struct eng *e)
@@ -236,16 +239,11 @@ static void arrived(struct eng *e)
 	const struct target *t = e->t;
 	const struct fc_site *s = &e->m->sites[e->cur];
 	uc_reg_read_batch(e->im->uc, e->ids, e->regp, (int)e->nreg);
-	count_hop(e);
+	unsigned len = count_hop(e);
 	/* The return address first: it says the most about what went wrong. */
 	uint64_t want_ra = e->base[e->ra_idx];
-	if (s->kind == FC_SITE_CALL) {
-		enum fc_insn_type ty;
-		uint64_t d;
-		const uint8_t *p = fc_image_ptr(e->im, e->addr, 16);
-		unsigned len = p ? t->decode(p, 16, e->addr, &ty, &d) : t->insn_align;
+	if (s->kind == FC_SITE_CALL)
 		want_ra = e->addr + (len ? len : t->insn_align);
-	}
 	if (e->regs[e->ra_idx] != want_ra) {
 		struct fc_site_fail *x = add_fail(e, FC_F_RA);
 		x->at = e->expect;
