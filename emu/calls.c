@@ -397,7 +397,9 @@ int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_cal
 	fc_progress_start(&e.prog, "emu: call sites", m->nsites);
 	bool more = begin_site(&e, 0);
 	while (more) {
-		uc_err err = uc_emu_start(im->uc, e.addr, 0, 0, 0);
+		/* `until` must be an address no thunk can reach by accident:
+		 * the top of our read-only, non-executable stack. */
+		uc_err err = uc_emu_start(im->uc, e.addr, im->stack_hi - 16, 0, 0);
 		if (e.done)
 			break;
 		/* Stopped inside the current site: a fault, or something we did
@@ -477,6 +479,8 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 		if (x->mem_type >= 0)
 			fprintf(f, "%s 0x%" PRIx64 " at %s\n", mem_what(x->mem_type), x->mem_addr,
 				fc_syms_fmt(&im->syms, x->at, a, sizeof a));
+		else if (x->uc_err == UC_ERR_OK)
+			fprintf(f, "went to 0x%" PRIx64 ", which is not code\n", x->at);
 		else
 			fprintf(f, "stopped at %s (0x%" PRIx64 "): %s\n",
 				fc_syms_fmt(&im->syms, x->at, a, sizeof a), x->at,

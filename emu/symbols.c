@@ -45,7 +45,10 @@ int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
 			if (!gelf_getsym(d, (int)i, &sym))
 				return fc_err("%s: symbol %zu unreadable: %s", path, i, elf_errmsg(-1));
 			int type = GELF_ST_TYPE(sym.st_info);
-			if (sym.st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE)
+			/* Absolute symbols, and linker-defined ones left at 0 (mold's
+			 * _DYNAMIC in a static link), are not places in the code. */
+			if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || sym.st_value == 0 ||
+			    type == STT_SECTION || type == STT_FILE)
 				continue;
 			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			/* Mapping symbols ($x, $d) say nothing a person wants to read. */
@@ -140,9 +143,12 @@ const struct fc_sym *fc_syms_at(const struct fc_syms *s, uint64_t addr)
 const char *fc_syms_fmt(const struct fc_syms *s, uint64_t addr, char *buf, size_t len)
 {
 	const struct fc_sym *y = fc_syms_at(s, addr);
-	/* Far past a symbol's end is not "in" it. */
-	if (!y || (y->size && addr >= y->addr + y->size + 0x10000))
+	/* Past a sized symbol's end is not "in" it: gold's stubs, for one,
+	 * have no symbol and sit right after a function. */
+	if (!y)
 		snprintf(buf, len, "0x%" PRIx64, addr);
+	else if (y->size && addr >= y->addr + y->size)
+		snprintf(buf, len, "0x%" PRIx64 " (after %s)", addr, y->name);
 	else if (addr == y->addr)
 		snprintf(buf, len, "%s", y->name);
 	else

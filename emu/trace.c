@@ -82,7 +82,7 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 		im->trace_hooked = true;
 	}
 	im->trace_state = &tr;
-	uc_err err = uc_emu_start(im->uc, tr.site, 0, 0, TRACE_MAX + 1);
+	uc_err err = uc_emu_start(im->uc, tr.site, im->stack_hi - 16, 0, TRACE_MAX + 1);
 	im->trace_state = NULL;
 	uint64_t pc = 0;
 	uc_reg_read(im->uc, t->reg_pc, &pc);

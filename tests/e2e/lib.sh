@@ -35,3 +35,27 @@ linked() {
 failing_sites() {
 	sed -n "s|^$1: \([^ :]*\): .*|\1|p" "$2" | sort -u
 }
+
+# Break one thunk of every installed linker's output with fc-patch MODE and
+# check that emu names exactly the sites through it, with the reason.
+break_thunks() {
+	mode=$1 n=0
+	for l in $("$FARCALL" linkers --arch arm64 | awk '{print $1}'); do
+		linked "$l"
+		bad="$FC_TMP/$mode-$l.out"
+		cp "$OUT" "$bad"
+		"$FC_PATCH" "$mode" "$CASE" "$bad" >"$bad.expect" || die "fc-patch $mode failed on $l"
+		st=0
+		"$FARCALL" emu "$CASE" "$bad" >"$bad.emu" || st=$?
+		cat "$bad.emu"
+		[ $st -eq 1 ] || die "$l: emu exited $st on a broken thunk ($mode), expected 1"
+		grep -v '^reason: ' "$bad.expect" | sort -u >"$bad.want"
+		failing_sites "$bad" "$bad.emu" >"$bad.got"
+		diff "$bad.want" "$bad.got" || die "$l: failing sites differ from the sites through the broken thunk"
+		reason=$(sed -n 's/^reason: //p' "$bad.expect")
+		grep "^$bad: " "$bad.emu" | grep -qF "$reason" || die "$l: no failure says '$reason'"
+		n=$((n + 1))
+		rm -f "$bad"
+	done
+	[ $n -gt 0 ] || skip "no arm64 linker is installed"
+}

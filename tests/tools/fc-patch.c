@@ -1,13 +1,25 @@
 /* fc-patch: break a linked arm64 output on purpose, for the negative tests.
  *
- *   fc-patch thunk-target CASE OUT   a thunk now goes to the wrong function
- *   fc-patch thunk-clobber CASE OUT  a thunk now also clobbers x19
+ *   fc-patch MODE CASE OUT
  *
  * It picks the thunk that the fewest call sites go through, writes a small
- * routine into the generator's zero padding near it, and turns the thunk's
- * first instruction into a branch to that routine. OUT is changed in place.
- * Prints, one per line, "caller+0xoff" of every site that must now fail,
- * then a line "reason: ..." with the words the failure message must carry. */
+ * routine into the generator's zero padding near it (hiding that padding's
+ * symbol, so the routine stands for code the linker made), and turns the
+ * thunk's first instruction into a branch to the routine. The routine is
+ * what MODE says, one mode per check of farcall emu:
+ *
+ *   target   goes to another function's entry
+ *   clobber  sets x19, then goes to the right callee
+ *   store    stores to the stack, then goes to the right callee
+ *   sp       moves SP, then goes to the right callee
+ *   ra       overwrites x30, then goes to the right callee
+ *   body     goes 4 bytes past the callee's entry
+ *   loop     spins forever (b .)
+ *   unmapped jumps to address 0
+ *
+ * OUT is changed in place. Prints, one per line, "caller+0xoff" of every
+ * site that must now fail, then "reason: ..." with words the failure message
+ * must carry. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,7 +42,13 @@ static uint32_t movk(int rd, uint16_t imm, int hw) /* movk xRD, #imm, lsl #16*hw
 	return 0xf2800000u | (uint32_t)hw << 21 | (uint32_t)imm << 5 | (uint32_t)rd;
 }
 
-#define BR_X16 0xd61f0200u /* br x16 */
+#define BR_X16 0xd61f0200u       /* br x16 */
+#define STR_X0_SP_PRE 0xf81f0fe0u /* str x0, [sp, #-16]! */
+#define SUB_SP_16 0xd10043ffu     /* sub sp, sp, #16 */
+#define B_SELF 0x14000000u        /* b . */
+
+static const char *const modes[] = {"target", "clobber", "store", "sp", "ra",
+				    "body", "loop", "unmapped"};
 
 static uint32_t b_to(uint64_t from, uint64_t to) /* b <to> */
 {
@@ -75,11 +93,15 @@ static int poke(int fd, const struct fc_image *im, uint64_t addr, uint32_t w)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4 || (strcmp(argv[1], "thunk-target") && strcmp(argv[1], "thunk-clobber"))) {
-		fprintf(stderr, "usage: fc-patch thunk-target|thunk-clobber CASE OUT\n");
+	int mode = -1;
+	for (int i = 0; argc == 4 && i < (int)(sizeof modes / sizeof modes[0]); i++)
+		if (!strcmp(argv[1], modes[i]))
+			mode = i;
+	if (mode < 0) {
+		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped "
+				"CASE OUT\n");
 		return 2;
 	}
-	bool clobber = !strcmp(argv[1], "thunk-clobber");
 	struct fc_manifest m;
 	if (fc_manifest_load(argv[2], &m) < 0)
 		return 2;
@@ -131,20 +153,37 @@ int main(int argc, char **argv)
 	}
 	if (!routine)
 		return fprintf(stderr, "fc-patch: no padding near the thunk\n"), 2;
-	/* Where the routine sends the call: the right callee (clobber), or
-	 * another function (target). */
+	/* What the routine does, then where it sends the call. */
 	uint32_t wrong = bs->callee + 1 < m.nfuncs ? bs->callee + 1 : bs->callee - 1;
-	uint64_t dest = clobber ? entry[bs->callee] : entry[wrong];
+	uint64_t right = entry[bs->callee] + (uint64_t)bs->addend;
+	uint64_t dest = right;
 	int fd = open(argv[3], O_RDWR);
 	uint64_t a = routine;
 	int bad = fd < 0;
-	if (clobber)
+	const char *name = modes[mode];
+	if (!strcmp(name, "target"))
+		dest = entry[wrong];
+	else if (!strcmp(name, "body"))
+		dest = right + 4;
+	else if (!strcmp(name, "unmapped"))
+		dest = 0;
+	else if (!strcmp(name, "clobber"))
 		bad |= poke(fd, &im, a, movz(19, 0xbad, 0)), a += 4; /* movz x19, #0xbad */
-	for (int hw = 0; hw < 4; hw++, a += 4) /* x16 = dest */
-		bad |= poke(fd, &im, a, hw ? movk(16, (uint16_t)(dest >> (16 * hw)), hw)
-					   : movz(16, (uint16_t)dest, 0));
-	bad |= poke(fd, &im, a, BR_X16);                    /* br x16 */
-	bad |= poke(fd, &im, thunk, b_to(thunk, routine));  /* thunk: b routine */
+	else if (!strcmp(name, "store"))
+		bad |= poke(fd, &im, a, STR_X0_SP_PRE), a += 4;      /* str x0, [sp, #-16]! */
+	else if (!strcmp(name, "sp"))
+		bad |= poke(fd, &im, a, SUB_SP_16), a += 4;          /* sub sp, sp, #16 */
+	else if (!strcmp(name, "ra"))
+		bad |= poke(fd, &im, a, movz(30, 0x1234, 0)), a += 4; /* movz x30, #0x1234 */
+	if (!strcmp(name, "loop")) {
+		bad |= poke(fd, &im, a, B_SELF);                     /* b . */
+	} else {
+		for (int hw = 0; hw < 4; hw++, a += 4) /* x16 = dest */
+			bad |= poke(fd, &im, a, hw ? movk(16, (uint16_t)(dest >> (16 * hw)), hw)
+						   : movz(16, (uint16_t)dest, 0));
+		bad |= poke(fd, &im, a, BR_X16);                     /* br x16 */
+	}
+	bad |= poke(fd, &im, thunk, b_to(thunk, routine));       /* thunk: b routine */
 	bad |= fd >= 0 && hide_symbol(fd, im.elf, pn);
 	if (fd >= 0)
 		close(fd);
@@ -154,11 +193,23 @@ int main(int argc, char **argv)
 	for (uint64_t i = 0; i < m.nsites; i++)
 		if (hop[i] == thunk)
 			printf("%s+0x%x\n", m.funcs[m.sites[i].caller].name, m.sites[i].off);
-	if (clobber)
-		printf("reason: x19 changed\n");
-	else
+	if (!strcmp(name, "target"))
 		printf("reason: reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", dest,
-		       m.funcs[wrong].name, entry[bs->callee] + (uint64_t)bs->addend);
+		       m.funcs[wrong].name, right);
+	else if (!strcmp(name, "clobber"))
+		printf("reason: with x19 changed: \n");
+	else if (!strcmp(name, "store"))
+		printf("reason: stored to 0x\n");
+	else if (!strcmp(name, "sp"))
+		printf("reason: with sp changed: \n");
+	else if (!strcmp(name, "ra"))
+		printf("reason: with return address x30 = 0x1234, expected\n");
+	else if (!strcmp(name, "body"))
+		printf("reason: ran into %s+0x4 (0x%" PRIx64 ")\n", m.funcs[bs->callee].name, dest);
+	else if (!strcmp(name, "loop"))
+		printf("reason: reached no function entry within\n");
+	else
+		printf("reason: jumped to unmapped 0x0 at 0x0\n");
 	fc_image_close(&im);
 	fc_manifest_free(&m);
 	free(entry);
