@@ -285,8 +285,11 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 		d->d_align = secs[i].sh.sh_addralign ? secs[i].sh.sh_addralign : 1;
 		d->d_version = EV_CURRENT;
 	}
+	errno = 0;
 	if (elf_update(e, ELF_C_WRITE) < 0) {
-		fc_err("gen: %s: writing: %s", path, elf_errmsg(-1));
+		/* libelf's message drops errno, which is what says "disk full". */
+		fc_err("gen: %s: writing: %s%s%s", path, elf_errmsg(-1), errno ? ": " : "",
+		       errno ? strerror(errno) : "");
 		goto out;
 	}
 	elf_end(e);
