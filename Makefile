@@ -7,15 +7,19 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
 CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lunicorn -lcapstone -lelf -ldw -ljansson) -lm
+# LLVM's C disassembler, for RISC-V traces (Debian 12's Capstone has none).
+LLVM_CONFIG ?= llvm-config-14
+CFLAGS  += -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null || echo /usr/lib/llvm-14/include)
+LDLIBS  += -L$(shell $(LLVM_CONFIG) --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib) -lLLVM-14
 BUILD   := build
 
-LIB_SRC := core/util.c core/manifest.c targets/targets.c targets/arm64/arm64.c \
-           gen/model.c gen/elfobj.c gen/cmd_gen.c \
+LIB_SRC := core/util.c core/manifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c \
+           gen/model.c gen/body.c gen/elfobj.c gen/cmd_gen.c \
            link/linkers.c link/exec.c link/cmd_link.c \
            emu/loader.c emu/symbols.c emu/calls.c emu/trace.c emu/cmd_emu.c \
            report/report.c report/cmd_run.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-UNIT    := tests/unit/test_arm64 tests/unit/test_manifest tests/unit/test_util
+UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util
 TOOLS   := tests/tools/fc-patch
 
 .PHONY: all deps run check unit e2e bench bench-gen bench-emu clean

@@ -8,6 +8,44 @@
 
 #include "util.h"
 
+static const char *const mode_names[] = {"exe", "pie", "shared"};
+
+const char *fc_mode_name(enum fc_mode mode)
+{
+	return mode_names[mode];
+}
+
+int fc_mode_parse(const char *s, enum fc_mode *mode)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*mode = (enum fc_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *fc_ref_name(const struct fc_manifest *m, uint32_t ref)
+{
+	uint32_t i = fc_ref_index(ref);
+	if (fc_ref_is_data(ref))
+		return i < m->ndatas ? m->datas[i].name : "?";
+	return i < m->nfuncs ? m->funcs[i].name : "?";
+}
+
+bool fc_manifest_expects_error(const struct fc_manifest *m)
+{
+	for (uint64_t i = 0; i < m->nsites; i++)
+		if (m->sites[i].expect_error)
+			return true;
+	return false;
+}
+
+const struct fc_form *fc_site_form(const struct fc_manifest *m, const struct fc_site *s)
+{
+	return &m->t->forms[s->form];
+}
+
 uint64_t fc_manifest_add_name(struct fc_manifest *m, const char *name)
 {
 	size_t n = strlen(name) + 1;
@@ -21,10 +59,13 @@ uint64_t fc_manifest_add_name(struct fc_manifest *m, const char *name)
 	return off;
 }
 
-void fc_manifest_fix_names(struct fc_manifest *m, const uint64_t *offs)
+void fc_manifest_fix_names(struct fc_manifest *m, const uint64_t *func_offs,
+			   const uint64_t *data_offs)
 {
 	for (uint32_t i = 0; i < m->nfuncs; i++)
-		m->funcs[i].name = m->arena + offs[i];
+		m->funcs[i].name = m->arena + func_offs[i];
+	for (uint32_t i = 0; i < m->ndatas; i++)
+		m->datas[i].name = m->arena + data_offs[i];
 }
 
 void fc_manifest_free(struct fc_manifest *m)
@@ -33,10 +74,16 @@ void fc_manifest_free(struct fc_manifest *m)
 		free(m->objs[i]);
 	free(m->objs);
 	free(m->funcs);
+	free(m->datas);
 	free(m->sites);
 	free(m->arena);
 	free(m->options);
 	memset(m, 0, sizeof *m);
+}
+
+static void put_ref(FILE *f, uint32_t r)
+{
+	fprintf(f, "%c%u", fc_ref_is_data(r) ? 'd' : 'f', fc_ref_index(r));
 }
 
 int fc_manifest_save(const char *casedir, const struct fc_manifest *m)
@@ -50,26 +97,37 @@ int fc_manifest_save(const char *casedir, const struct fc_manifest *m)
 	FILE *f = a.f;
 	static char buf[1 << 20];
 	setvbuf(f, buf, _IOFBF, sizeof buf);
-	fprintf(f, "farcall-manifest 1\n"
+	fprintf(f, "farcall-manifest 2\n"
 		   "# Written by farcall gen; format in docs/manifest.md.\n"
-		   "# f id name obj code-bytes predicted-offset padding-after\n"
-		   "# s caller offset kind callee addend near|far\n");
-	fprintf(f, "arch %s\ngenerator %u\nseed %" PRIu64 "\nsize %" PRIu64 "\n",
-		m->t->name, m->generator, m->seed, m->size);
+		   "# f id name obj code-bytes predicted-offset padding-after default|hidden\n"
+		   "# d id name obj bytes var|words default|hidden\n"
+		   "# s caller offset form target addend near|far ok|error\n");
+	fprintf(f, "arch %s\ngenerator %u\nseed %" PRIu64 "\nsize %" PRIu64 "\n", m->t->name,
+		m->generator, m->seed, m->size);
+	fprintf(f, "mode %s\nrelax %d\n", fc_mode_name(m->mode), m->relax ? 1 : 0);
 	fprintf(f, "options %s\n", m->options ? m->options : "");
-	fprintf(f, "objs %u\nfuncs %u\nsites %" PRIu64 "\n", m->nobjs, m->nfuncs, m->nsites);
+	fprintf(f, "objs %u\nfuncs %u\ndatas %u\nsites %" PRIu64 "\n", m->nobjs, m->nfuncs,
+		m->ndatas, m->nsites);
 	for (uint32_t i = 0; i < m->nobjs; i++)
 		fprintf(f, "o %u %s\n", i, m->objs[i]);
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		const struct fc_func *fn = &m->funcs[i];
-		fprintf(f, "f %u %s %u %u 0x%" PRIx64 " 0x%" PRIx64 "\n", i, fn->name,
-			fn->obj, fn->size, fn->addr, fn->pad);
+		fprintf(f, "f %u %s %u %u 0x%" PRIx64 " 0x%" PRIx64 " %s\n", i, fn->name, fn->obj,
+			fn->size, fn->addr, fn->pad, fn->hidden ? "hidden" : "default");
+	}
+	for (uint32_t i = 0; i < m->ndatas; i++) {
+		const struct fc_data *d = &m->datas[i];
+		fprintf(f, "d %u %s %u %u %s %s\n", i, d->name, d->obj, d->size,
+			d->words ? "words" : "var", d->hidden ? "hidden" : "default");
 	}
 	for (uint64_t i = 0; i < m->nsites; i++) {
 		const struct fc_site *s = &m->sites[i];
-		fprintf(f, "s %u 0x%x %s %u %" PRId64 " %s\n", s->caller, s->off,
-			fc_site_kind_name(s->kind), s->callee, s->addend,
-			s->far ? "far" : "near");
+		fputs("s ", f);
+		put_ref(f, s->caller);
+		fprintf(f, " 0x%x %s ", s->off, m->t->forms[s->form].name);
+		put_ref(f, s->target);
+		fprintf(f, " %" PRId64 " %s %s\n", s->addend, s->far ? "far" : "near",
+			s->expect_error ? "error" : "ok");
 	}
 	fprintf(f, "end\n");
 	free(path);
@@ -125,6 +183,23 @@ static int64_t snum(struct cur *c)
 	return v;
 }
 
+/* "f12" or "d3", checked against the counts so far. */
+static uint32_t ref(struct cur *c, uint32_t nf, uint32_t nd)
+{
+	char *s = tok(c), *e;
+	if (!s || (s[0] != 'f' && s[0] != 'd')) {
+		c->bad = 1;
+		return 0;
+	}
+	errno = 0;
+	unsigned long v = strtoul(s + 1, &e, 10);
+	if (*e || errno || e == s + 1 || v >= (s[0] == 'f' ? nf : nd)) {
+		c->bad = 1;
+		return 0;
+	}
+	return (uint32_t)v | (s[0] == 'd' ? FC_REF_DATA_BIT : 0);
+}
+
 static int bad(struct cur *c, const char *what)
 {
 	return fc_err("%s:%lu: %s", c->file, c->line, what);
@@ -147,8 +222,8 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		return -1;
 	}
 	struct cur c = {.file = path};
-	uint64_t *offs = NULL;
-	uint32_t nf = 0, no = 0;
+	uint64_t *foffs = NULL, *doffs = NULL;
+	uint32_t nf = 0, no = 0, nd = 0;
 	uint64_t ns = 0;
 	int r = -1, ended = 0;
 	char *next = text;
@@ -162,8 +237,10 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		c.p = line;
 		c.bad = 0;
 		if (c.line == 1) {
-			if (strcmp(line, "farcall-manifest 1")) {
-				bad(&c, "not a farcall manifest (version 1)");
+			if (strcmp(line, "farcall-manifest 2")) {
+				bad(&c, strncmp(line, "farcall-manifest ", 17)
+					    ? "not a farcall manifest"
+					    : "a manifest of another farcall version: regenerate the case");
 				goto out;
 			}
 			continue;
@@ -174,36 +251,40 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		if (!key)
 			continue; /* blank */
 		if (!strcmp(key, "s")) {
-			if (ns >= m->nsites) {
+			if (!m->t || ns >= m->nsites) {
 				bad(&c, "more sites than the header says");
 				goto out;
 			}
 			struct fc_site *s = &m->sites[ns];
-			s->caller = (uint32_t)num(&c);
+			s->caller = ref(&c, nf, nd);
 			s->off = (uint32_t)num(&c);
-			char *k = tok(&c);
-			enum fc_site_kind kind;
-			if (!k || fc_site_kind_parse(k, &kind)) {
-				bad(&c, "unknown site kind");
+			char *fname = tok(&c);
+			const struct fc_form *fo = fname ? fc_form_find(m->t, fname) : NULL;
+			if (!fo) {
+				bad(&c, "unknown form for this arch");
 				goto out;
 			}
-			s->kind = (uint8_t)kind;
-			s->callee = (uint32_t)num(&c);
+			s->form = (uint8_t)(fo - m->t->forms);
+			s->target = ref(&c, nf, nd);
 			s->addend = snum(&c);
-			char *cls = tok(&c);
+			char *cls = tok(&c), *ex = tok(&c);
 			s->far = cls && !strcmp(cls, "far");
-			if (c.bad || s->caller >= nf || s->callee >= nf) {
-				bad(&c, "malformed site (or it names a function not listed before it)");
+			s->expect_error = ex && !strcmp(ex, "error");
+			if (c.bad) {
+				bad(&c, "malformed site (or it names a function or data object not "
+					"listed before it)");
 				goto out;
 			}
-			struct fc_func *fn = &m->funcs[s->caller];
-			if (!fn->nsites)
-				fn->first_site = (uint32_t)ns;
-			else if (fn->first_site + fn->nsites != ns) {
-				bad(&c, "sites of one caller must be consecutive");
-				goto out;
+			if (!fc_ref_is_data(s->caller)) {
+				struct fc_func *fn = &m->funcs[s->caller];
+				if (!fn->nsites)
+					fn->first_site = (uint32_t)ns;
+				else if (fn->first_site + fn->nsites != ns) {
+					bad(&c, "sites of one caller must be consecutive");
+					goto out;
+				}
+				fn->nsites++;
 			}
-			fn->nsites++;
 			ns++;
 		} else if (!strcmp(key, "f")) {
 			uint64_t id = num(&c);
@@ -213,16 +294,37 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 				goto out;
 			}
 			struct fc_func *fn = &m->funcs[nf];
-			offs[nf] = fc_manifest_add_name(m, name);
+			foffs[nf] = fc_manifest_add_name(m, name);
 			fn->obj = (uint32_t)num(&c);
 			fn->size = (uint32_t)num(&c);
 			fn->addr = num(&c);
 			fn->pad = num(&c);
+			char *vis = tok(&c);
+			fn->hidden = vis && !strcmp(vis, "hidden");
 			if (c.bad || fn->obj >= m->nobjs) {
 				bad(&c, "malformed function line");
 				goto out;
 			}
 			nf++;
+		} else if (!strcmp(key, "d")) {
+			uint64_t id = num(&c);
+			char *name = tok(&c);
+			if (c.bad || id != nd || nd >= m->ndatas) {
+				bad(&c, "malformed data line (ids must count up from 0)");
+				goto out;
+			}
+			struct fc_data *d = &m->datas[nd];
+			doffs[nd] = fc_manifest_add_name(m, name);
+			d->obj = (uint32_t)num(&c);
+			d->size = (uint32_t)num(&c);
+			char *kind = tok(&c), *vis = tok(&c);
+			d->words = kind && !strcmp(kind, "words");
+			d->hidden = vis && !strcmp(vis, "hidden");
+			if (c.bad || d->obj >= m->nobjs) {
+				bad(&c, "malformed data line");
+				goto out;
+			}
+			nd++;
 		} else if (!strcmp(key, "o")) {
 			uint64_t id = num(&c);
 			char *name = tok(&c);
@@ -237,6 +339,14 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 				bad(&c, "unknown arch");
 				goto out;
 			}
+		} else if (!strcmp(key, "mode")) {
+			char *a = tok(&c);
+			if (!a || fc_mode_parse(a, &m->mode)) {
+				bad(&c, "unknown mode");
+				goto out;
+			}
+		} else if (!strcmp(key, "relax")) {
+			m->relax = num(&c) != 0;
 		} else if (!strcmp(key, "generator")) {
 			m->generator = (uint32_t)num(&c);
 		} else if (!strcmp(key, "seed")) {
@@ -259,7 +369,15 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 				goto out;
 			}
 			m->funcs = fc_xcalloc(m->nfuncs, sizeof *m->funcs);
-			offs = fc_xcalloc(m->nfuncs, sizeof *offs);
+			foffs = fc_xcalloc(m->nfuncs, sizeof *foffs);
+		} else if (!strcmp(key, "datas")) {
+			m->ndatas = (uint32_t)num(&c);
+			if (m->datas || m->ndatas > 100000000) {
+				bad(&c, "bad data count");
+				goto out;
+			}
+			m->datas = fc_xcalloc(m->ndatas, sizeof *m->datas);
+			doffs = fc_xcalloc(m->ndatas, sizeof *doffs);
 		} else if (!strcmp(key, "sites")) {
 			m->nsites = num(&c);
 			if (m->sites || m->nsites > 1000000000) {
@@ -283,14 +401,15 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		fc_err("%s: truncated (no final 'end' line)", path);
 		goto out;
 	}
-	if (!m->t || no != m->nobjs || nf != m->nfuncs || ns != m->nsites) {
+	if (!m->t || no != m->nobjs || nf != m->nfuncs || nd != m->ndatas || ns != m->nsites) {
 		fc_err("%s: counts in the header do not match the lines that follow", path);
 		goto out;
 	}
-	fc_manifest_fix_names(m, offs);
+	fc_manifest_fix_names(m, foffs, doffs);
 	r = 0;
 out:
-	free(offs);
+	free(foffs);
+	free(doffs);
 	free(text);
 	free(path);
 	if (r)

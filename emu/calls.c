@@ -1,18 +1,25 @@
-/* Every call site, executed.
+/* Every site, executed.
  *
- * One uc_emu_start() runs many sites: a block hook watches each translation
- * block as it starts; when the current site arrives at its callee's entry the
- * hook checks the registers, resets them, and points PC at the next site,
- * which Unicorn picks up without leaving the emulation loop. That avoids the
- * per-start cost (16-19 us per site with a fresh `until` each time) and runs
- * a site in a few microseconds. The callee's own code never runs: the hook
+ * Call and jump sites: one uc_emu_start() runs many of them. A block hook
+ * watches each translation block as it starts; when the current site
+ * arrives at its target's entry the hook checks the registers, resets them,
+ * and points PC at the next site, which Unicorn picks up without leaving the
+ * emulation loop. That avoids the per-start cost (16-19 us per site with a
+ * fresh `until` each time). The target's own code never runs: the hook
  * fires before its first block.
  *
- * A site passes when it reaches exactly the expected entry, with the return
- * address set (call) or untouched (tail call), SP and every register but the
- * ABI's thunk scratch registers unchanged, no store (nothing is mapped
- * writable), nothing executed outside code, and within FC_EMU_MAX_BLOCKS
- * blocks. */
+ * A call site passes when it reaches exactly the expected entry, with the
+ * return address set to the end of the site's sequence as the output has it
+ * (call) or untouched (jump), SP and every register but the ABI's thunk
+ * scratch registers unchanged, no store but a call's own push of the return
+ * address (nothing else is mapped writable), nothing executed outside code,
+ * and within FC_EMU_MAX_BLOCKS blocks.
+ *
+ * Address sites run on a second image whose Unicorn counts instructions:
+ * exactly the sequence (as the output has it, relaxed or not) and then the
+ * result register must hold the target's address + addend. Data words are
+ * read from the loaded image (dynamic relocations applied) and compared with
+ * what the relocation gives when applied to zeros. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdlib.h>
@@ -27,16 +34,19 @@ struct range {
 };
 
 struct eng {
-	struct fc_image *im;
+	struct fc_image *im, aim;
+	bool aim_open;
 	const struct fc_manifest *m;
 	const struct target *t;
 	uint64_t *entry;        /* per function */
+	uint64_t *saddr;        /* per site */
 	/* entry -> function, open addressing */
 	uint64_t *hkey;
 	uint32_t *hval;
 	size_t hcap;
 	struct range *ranges;   /* bodies and padding, sorted */
 	size_t nranges;
+	unsigned nominal[64];   /* bytes of each form as emitted (0: unknown) */
 	uint64_t base[64];
 	void *basep[64];
 	uint64_t regs[64];
@@ -44,11 +54,12 @@ struct eng {
 	int ids[64];
 	unsigned nreg;
 	int ra_idx, sp_idx;
-	/* the site under way */
-	uint64_t cur, expect, addr;
+	/* the call site under way */
+	uint64_t cur, expect, addr, stop_at;
+	unsigned len;           /* bytes of its sequence in the output */
 	unsigned blocks;
-	bool done;
-	/* a faulting access, from the invalid-memory hook */
+	bool chain_ended, pushed, bad_store;
+	/* a faulting access, from the hooks */
 	int mem_type;
 	uint64_t mem_addr;
 	/* thunk first hops seen */
@@ -141,6 +152,37 @@ uint64_t *fc_emu_entries(const struct fc_image *im, const struct fc_manifest *m)
 	return v;
 }
 
+uint64_t fc_emu_site_addr(const struct fc_image *im, const struct fc_manifest *m,
+			  const uint64_t *entries, uint64_t i)
+{
+	const struct fc_site *s = &m->sites[i];
+	if (fc_ref_is_data(s->caller)) {
+		const struct fc_sym *y = fc_syms_by_name(&im->syms, fc_ref_name(m, s->caller));
+		return y ? y->addr + s->off : UINT64_MAX;
+	}
+	if (m->t->site_symbols) {
+		char sn[32];
+		snprintf(sn, sizeof sn, ".fc.s%" PRIu64, i);
+		const struct fc_sym *y = fc_syms_by_name(&im->syms, sn);
+		return y ? y->addr : UINT64_MAX;
+	}
+	uint64_t e = entries[s->caller];
+	return e == UINT64_MAX ? e : e + s->off;
+}
+
+uint64_t fc_emu_target_addr(const struct fc_image *im, const struct fc_manifest *m,
+			    const uint64_t *entries, const struct fc_site *s)
+{
+	uint64_t a;
+	if (fc_ref_is_data(s->target)) {
+		const struct fc_sym *y = fc_syms_by_name(&im->syms, fc_ref_name(m, s->target));
+		a = y ? y->addr : UINT64_MAX;
+	} else {
+		a = entries[fc_ref_index(s->target)];
+	}
+	return a == UINT64_MAX ? a : a + (uint64_t)s->addend;
+}
+
 void fc_emu_baseline(const struct fc_image *im, uint64_t *vals)
 {
 	const struct target *t = im->t;
@@ -153,118 +195,185 @@ void fc_emu_baseline(const struct fc_image *im, uint64_t *vals)
 	}
 }
 
-static struct fc_site_fail *add_fail(struct eng *e, enum fc_fail why)
+static struct fc_site_fail *add_fail(struct eng *e, uint64_t site, enum fc_fail why)
 {
 	struct fc_calls_result *r = e->res;
 	r->failed++;
+	enum fc_sem sem = e->t->forms[e->m->sites[site].form].sem;
+	if (sem == FC_SEM_CALL || sem == FC_SEM_JUMP)
+		r->calls_failed++;
+	else
+		r->data_failed++;
 	if (r->nfails == e->failcap) {
 		e->failcap = e->failcap ? e->failcap * 2 : 64;
 		r->fails = fc_xrealloc(r->fails, e->failcap * sizeof *r->fails);
 	}
 	struct fc_site_fail *x = &r->fails[r->nfails++];
 	memset(x, 0, sizeof *x);
-	x->site = e->cur;
+	x->site = site;
 	x->why = why;
 	x->mem_type = -1;
 	return x;
 }
 
-static uint64_t site_addr(const struct eng *e, uint64_t i)
+static enum fc_sem sem_of(const struct eng *e, uint64_t i)
 {
-	const struct fc_site *s = &e->m->sites[i];
-	return e->entry[s->caller] + s->off;
+	return e->t->forms[e->m->sites[i].form].sem;
 }
 
-/* Sites whose caller or callee is missing are failed once, up front. */
-static bool locatable(const struct eng *e, uint64_t i)
+static bool is_chain(const struct eng *e, uint64_t i)
 {
-	const struct fc_site *s = &e->m->sites[i];
-	return e->entry[s->caller] != UINT64_MAX && e->entry[s->callee] != UINT64_MAX;
+	enum fc_sem s = sem_of(e, i);
+	return s == FC_SEM_CALL || s == FC_SEM_JUMP;
 }
 
-/* Set up site `i` (the first locatable one at or after it); false when
- * there are none left. */
+static void count_checked(struct eng *e, uint64_t i)
+{
+	e->res->checked++;
+	if (is_chain(e, i))
+		e->res->calls++;
+	else
+		e->res->data++;
+	if ((e->res->checked & 0x3fff) == 0)
+		fc_progress_set(&e->prog, e->res->checked);
+}
+
+/* The sequence at a site as the output has it; 0 when it is not the form. */
+static unsigned site_len(struct eng *e, uint64_t i, uint64_t addr, unsigned *ninsns)
+{
+	const struct fc_form *f = &e->t->forms[e->m->sites[i].form];
+	const uint8_t *p = fc_image_ptr(e->im, addr, 32);
+	size_t avail = 32;
+	for (; !p && avail > 2; avail /= 2)
+		p = fc_image_ptr(e->im, addr, avail / 2);
+	if (!p)
+		return 0;
+	unsigned n = 0, len = e->t->seq_len(f, p, avail, addr, &n);
+	if (len && e->nominal[e->m->sites[i].form] && len < e->nominal[e->m->sites[i].form])
+		e->res->relaxed++;
+	if (ninsns)
+		*ninsns = n;
+	return len;
+}
+
+/* Set up call site `i`. */
 static bool begin_site(struct eng *e, uint64_t i)
 {
-	while (i < e->m->nsites && !locatable(e, i))
-		i++;
-	if (i >= e->m->nsites) {
-		e->done = true;
-		return false;
-	}
 	const struct fc_site *s = &e->m->sites[i];
 	e->cur = i;
-	e->addr = site_addr(e, i);
-	e->expect = e->entry[s->callee] + (uint64_t)s->addend;
+	e->addr = e->saddr[i];
+	e->expect = fc_emu_target_addr(e->im, e->m, e->entry, s);
 	e->blocks = 0;
 	e->mem_type = -1;
+	e->pushed = e->bad_store = false;
 	uc_reg_write_batch(e->im->uc, e->ids, e->basep, (int)e->nreg);
-	if ((i & 0x3fff) == 0)
-		fc_progress_set(&e->prog, i);
+	e->len = site_len(e, i, e->addr, NULL);
+	if (!e->len) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_SHAPE);
+		x->at = e->addr;
+		count_checked(e, i);
+		return false;
+	}
 	return true;
 }
 
-/* Called from inside the hook: move on to the next site without leaving
- * uc_emu_start(). */
-static void next_site(struct eng *e, uc_engine *uc)
+/* Next call site after the current one that can run in the chain; sets
+ * stop_at to where the main loop must go on otherwise. */
+static bool next_in_chain(struct eng *e, uint64_t from)
 {
-	e->res->checked++;
-	if (begin_site(e, e->cur + 1))
-		uc_reg_write(uc, e->t->reg_pc, &e->addr);
-	else
-		uc_emu_stop(uc);
+	for (uint64_t i = from; i < e->m->nsites; i++) {
+		if (e->saddr[i] == UINT64_MAX)
+			continue; /* failed up front */
+		if (!is_chain(e, i)) {
+			e->stop_at = i;
+			return false;
+		}
+		if (begin_site(e, i))
+			return true;
+	}
+	e->stop_at = e->m->nsites;
+	return false;
 }
 
-/* Count the site as direct or through a thunk by its first hop; returns
- * the site instruction's length. */
-static unsigned count_hop(struct eng *e)
+/* Called from inside the hook: move on without leaving uc_emu_start(). */
+static void next_site(struct eng *e, uc_engine *uc)
+{
+	count_checked(e, e->cur);
+	if (next_in_chain(e, e->cur + 1)) {
+		uc_reg_write(uc, e->t->reg_pc, &e->addr);
+	} else {
+		e->chain_ended = true;
+		uc_emu_stop(uc);
+	}
+}
+
+static void count_hop(struct eng *e)
 {
 	enum fc_insn_type ty;
 	uint64_t dest;
 	const uint8_t *p = fc_image_ptr(e->im, e->addr, 16);
-	unsigned len = p ? e->t->decode(p, 16, e->addr, &ty, &dest) : 0;
-	if (!len || (ty != FC_INSN_CALL && ty != FC_INSN_JUMP))
-		return len;
+	if (!p || !e->t->decode(p, 16, e->addr, &ty, &dest) ||
+	    (ty != FC_INSN_CALL && ty != FC_INSN_JUMP && ty != FC_INSN_JUMP_COND))
+		return; /* not a direct branch (RISC-V auipc+jalr): no first hop */
 	if (dest == e->expect) {
 		e->res->direct++;
 	} else {
 		e->res->via_thunk++;
 		tset_add(e, dest);
 	}
-	return len;
+}
+
+static bool is_scratch(const struct eng *e, unsigned i)
+{
+	for (unsigned k = 0; k < e->t->nscratch; k++)
+		if (e->t->scratch[k] == e->ids[i])
+			return true;
+	return false;
 }
 
 static void arrived(struct eng *e)
 {
 	const struct target *t = e->t;
 	const struct fc_site *s = &e->m->sites[e->cur];
+	bool call = t->forms[s->form].sem == FC_SEM_CALL;
 	uc_reg_read_batch(e->im->uc, e->ids, e->regp, (int)e->nreg);
-	unsigned len = count_hop(e);
+	count_hop(e);
+	uint64_t want_sp = e->base[e->sp_idx];
 	/* The return address first: it says the most about what went wrong. */
-	uint64_t want_ra = e->base[e->ra_idx];
-	if (s->kind == FC_SITE_CALL)
-		want_ra = e->addr + (len ? len : t->insn_align);
-	if (e->regs[e->ra_idx] != want_ra) {
-		struct fc_site_fail *x = add_fail(e, FC_F_RA);
-		x->at = e->expect;
-		x->reg = e->ra_idx;
-		x->got = e->regs[e->ra_idx];
-		x->want = want_ra;
-		return;
+	if (e->ra_idx >= 0) {
+		uint64_t want = call ? e->addr + e->len : e->base[e->ra_idx];
+		if (e->regs[e->ra_idx] != want) {
+			struct fc_site_fail *x = add_fail(e, e->cur, FC_F_RA);
+			x->at = e->expect;
+			x->reg = e->ra_idx;
+			x->got = e->regs[e->ra_idx];
+			x->want = want;
+			return;
+		}
+	} else if (call) {
+		/* Pushed: SP one word down, holding the return address. */
+		want_sp -= 8;
+		uint64_t ra = 0;
+		if (e->regs[e->sp_idx] == want_sp)
+			uc_mem_read(e->im->uc, want_sp, &ra, 8);
+		if (e->regs[e->sp_idx] != want_sp || ra != e->addr + e->len) {
+			struct fc_site_fail *x = add_fail(e, e->cur, FC_F_RA);
+			x->at = e->expect;
+			x->reg = -1;
+			x->got = ra;
+			x->want = e->addr + e->len;
+			return;
+		}
 	}
 	for (unsigned i = 0; i < e->nreg; i++) {
-		if ((int)i == e->ra_idx || e->regs[i] == e->base[i])
+		uint64_t want = (int)i == e->sp_idx ? want_sp : e->base[i];
+		if ((int)i == e->ra_idx || e->regs[i] == want || is_scratch(e, i))
 			continue;
-		bool scratch = false;
-		for (unsigned k = 0; k < t->nscratch; k++)
-			scratch |= t->scratch[k] == e->ids[i];
-		if (scratch)
-			continue;
-		struct fc_site_fail *x = add_fail(e, FC_F_REG);
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_REG);
 		x->at = e->expect;
 		x->reg = (int)i;
 		x->got = e->regs[i];
-		x->want = e->base[i];
+		x->want = want;
 		return;
 	}
 }
@@ -273,10 +382,12 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
 	struct eng *e = ((struct fc_image *)ud)->calls_state;
-	if (!e || e->done)
+	if (!e || e->chain_ended)
 		return;
-	if (++e->blocks == 1)
-		return; /* the site's own block */
+	/* The site's own blocks: a sequence (AUIPC+JALR) that crosses a page
+	 * is two translation blocks. */
+	if (++e->blocks == 1 || (addr > e->addr && addr < e->addr + e->len))
+		return;
 	if (addr == e->expect) {
 		arrived(e);
 		next_site(e, uc);
@@ -284,20 +395,20 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 	uint32_t f = hget(e, addr);
 	if (f != UINT32_MAX) {
-		struct fc_site_fail *x = add_fail(e, FC_F_WRONG_TARGET);
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_WRONG_TARGET);
 		x->at = addr;
 		count_hop(e);
 		next_site(e, uc);
 		return;
 	}
 	if (range_at(e, addr)) {
-		struct fc_site_fail *x = add_fail(e, FC_F_INTO_BODY);
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_INTO_BODY);
 		x->at = addr;
 		next_site(e, uc);
 		return;
 	}
 	if (e->blocks > FC_EMU_MAX_BLOCKS) {
-		struct fc_site_fail *x = add_fail(e, FC_F_LIMIT);
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_LIMIT);
 		x->at = addr;
 		next_site(e, uc);
 	}
@@ -315,8 +426,28 @@ static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 	return false;
 }
 
-static int eng_init(struct eng *e, struct fc_image *im, const struct fc_manifest *m,
-		    struct fc_calls_result *r)
+/* Stores to a writable stack (targets that push the return address): the
+ * call's own push is the only one allowed. */
+static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+		     void *ud)
+{
+	(void)type; (void)value;
+	struct eng *e = ((struct fc_image *)ud)->calls_state;
+	if (!e || e->chain_ended)
+		return;
+	bool call = e->t->forms[e->m->sites[e->cur].form].sem == FC_SEM_CALL;
+	if (call && !e->pushed && size == 8 && addr == e->base[e->sp_idx] - 8) {
+		e->pushed = true;
+		return;
+	}
+	e->bad_store = true;
+	e->mem_type = UC_MEM_WRITE;
+	e->mem_addr = addr;
+	uc_emu_stop(uc);
+}
+
+static void eng_init(struct eng *e, struct fc_image *im, const struct fc_manifest *m,
+		     struct fc_calls_result *r)
 {
 	const struct target *t = im->t;
 	memset(e, 0, sizeof *e);
@@ -346,6 +477,7 @@ static int eng_init(struct eng *e, struct fc_image *im, const struct fc_manifest
 	qsort(e->ranges, e->nranges, sizeof *e->ranges, by_lo);
 	e->nreg = t->ngprs;
 	fc_emu_baseline(im, e->base);
+	e->ra_idx = e->sp_idx = -1;
 	for (unsigned i = 0; i < e->nreg; i++) {
 		e->ids[i] = t->gprs[i];
 		e->basep[i] = &e->base[i];
@@ -355,16 +487,132 @@ static int eng_init(struct eng *e, struct fc_image *im, const struct fc_manifest
 		if (t->gprs[i] == t->reg_sp)
 			e->sp_idx = (int)i;
 	}
-	return 0;
+	/* Each form's length as emitted, to count what relaxation shortened. */
+	struct fc_code c = {0}, pool = {0};
+	for (unsigned i = 0; i < t->nforms && i < 64; i++) {
+		if (t->forms[i].sem == FC_SEM_DATA)
+			continue;
+		fc_code_reset(&c);
+		fc_code_reset(&pool);
+		struct fc_emit x = {.relax = m->relax, .pool = &pool, .site_label = fc_code_label(&c)};
+		if (t->emit_site(&c, &t->forms[i], &x) == 0)
+			e->nominal[i] = (unsigned)c.len;
+	}
+	fc_code_free(&c);
+	fc_code_free(&pool);
+	e->saddr = fc_xcalloc(m->nsites ? m->nsites : 1, sizeof *e->saddr);
 }
 
 static void eng_free(struct eng *e)
 {
+	if (e->aim_open)
+		fc_image_close(&e->aim);
 	free(e->entry);
+	free(e->saddr);
 	free(e->hkey);
 	free(e->hval);
 	free(e->ranges);
 	free(e->tset);
+}
+
+static void addr_on_invalid_hook(struct eng *e);
+
+/* An address site: run exactly its instructions on the counting image. */
+static void check_addr(struct eng *e, uint64_t i)
+{
+	const struct fc_site *s = &e->m->sites[i];
+	const struct fc_form *f = &e->t->forms[s->form];
+	uint64_t a = e->saddr[i];
+	unsigned n = 0, len = site_len(e, i, a, &n);
+	count_checked(e, i);
+	if (!len || !n) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_SHAPE);
+		x->at = a;
+		return;
+	}
+	if (!e->aim_open) {
+		if (fc_image_open(&e->aim, e->im->path, e->t) < 0) {
+			struct fc_site_fail *x = add_fail(e, i, FC_F_FAULT);
+			x->at = a;
+			return;
+		}
+		e->aim_open = true;
+		addr_on_invalid_hook(e);
+	}
+	uc_engine *uc = e->aim.uc;
+	uc_reg_write_batch(uc, e->ids, e->basep, (int)e->nreg);
+	e->mem_type = -1;
+	e->aim.calls_state = e;
+	uc_err err = uc_emu_start(uc, a, e->aim.until, 0, n);
+	e->aim.calls_state = NULL;
+	uint64_t pc = 0;
+	uc_reg_read(uc, e->t->reg_pc, &pc);
+	if (err != UC_ERR_OK) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_FAULT);
+		x->uc_err = err;
+		x->at = pc;
+		x->mem_type = e->mem_type;
+		x->mem_addr = e->mem_addr;
+		return;
+	}
+	if (pc != a + len) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_END);
+		x->at = pc;
+		x->want = a + len;
+		return;
+	}
+	uc_reg_read_batch(uc, e->ids, e->regp, (int)e->nreg);
+	uint64_t want = fc_emu_target_addr(e->im, e->m, e->entry, s);
+	if (e->regs[f->result] != want) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_VALUE);
+		x->at = a;
+		x->reg = f->result;
+		x->got = e->regs[f->result];
+		x->want = want;
+		return;
+	}
+	for (unsigned k = 0; k < e->nreg; k++) {
+		if ((int)k == f->result || e->regs[k] == e->base[k])
+			continue;
+		struct fc_site_fail *x = add_fail(e, i, FC_F_REG);
+		x->at = a;
+		x->reg = (int)k;
+		x->got = e->regs[k];
+		x->want = e->base[k];
+		return;
+	}
+}
+
+static void addr_on_invalid_hook(struct eng *e)
+{
+	uc_hook h;
+	uc_hook_add(e->aim.uc, &h, UC_HOOK_MEM_INVALID, on_invalid, &e->aim, 1, 0);
+	if (e->t->reg_ra < 0)
+		uc_hook_add(e->aim.uc, &h, UC_HOOK_MEM_WRITE, on_write, &e->aim, e->aim.stack_lo,
+			    e->aim.stack_hi - 1);
+}
+
+/* A data word: what the relocation gives when applied to zeros. */
+static void check_data(struct eng *e, uint64_t i)
+{
+	const struct fc_site *s = &e->m->sites[i];
+	const struct fc_form *f = &e->t->forms[s->form];
+	uint64_t P = e->saddr[i];
+	uint64_t SA = fc_emu_target_addr(e->im, e->m, e->entry, s);
+	count_checked(e, i);
+	uint8_t want[16] = {0};
+	const uint8_t *got = fc_image_ptr(e->im, P, f->size);
+	int ar = e->t->apply_reloc(f->reloc, want, P, SA);
+	if (!got || ar < 0 || memcmp(got, want, f->size)) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_VALUE);
+		x->at = P;
+		x->reg = -1;
+		if (got)
+			memcpy(&x->got, got, f->size > 8 ? 8 : f->size);
+		memcpy(&x->want, want, f->size > 8 ? 8 : f->size);
+		if (ar < 0)
+			x->what = fc_xstrdup("the value does not fit the relocation");
+	}
 }
 
 int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_calls_result *r)
@@ -373,46 +621,74 @@ int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_cal
 	struct eng e;
 	eng_init(&e, im, m, r);
 	double t0 = fc_now();
-	/* Sites that cannot even be located. */
+	/* Sites that cannot even be located fail once, up front. */
 	for (uint64_t i = 0; i < m->nsites; i++) {
-		if (locatable(&e, i))
-			continue;
 		const struct fc_site *s = &m->sites[i];
-		e.cur = i;
-		struct fc_site_fail *x = add_fail(&e, FC_F_UNLOCATED);
-		bool caller = e.entry[s->caller] == UINT64_MAX;
-		x->what = fc_xstrdup(m->funcs[caller ? s->caller : s->callee].name);
-		x->reg = caller;
-		r->checked++;
+		e.saddr[i] = fc_emu_site_addr(im, m, e.entry, i);
+		const char *missing = NULL;
+		if (!fc_ref_is_data(s->caller) && e.entry[s->caller] == UINT64_MAX)
+			missing = m->funcs[s->caller].name;
+		else if (fc_emu_target_addr(im, m, e.entry, s) == UINT64_MAX)
+			missing = fc_ref_name(m, s->target);
+		else if (e.saddr[i] == UINT64_MAX)
+			missing = fc_ref_is_data(s->caller) ? fc_ref_name(m, s->caller) : "its site symbol";
+		if (!missing)
+			continue;
+		e.saddr[i] = UINT64_MAX;
+		struct fc_site_fail *x = add_fail(&e, i, FC_F_UNLOCATED);
+		x->what = fc_xstrdup(missing);
+		count_checked(&e, i);
 	}
-	uc_hook hb, hm;
+	uc_hook h;
 	if (!im->calls_hooked &&
-	    (uc_hook_add(im->uc, &hb, UC_HOOK_BLOCK, on_block, im, 1, 0) ||
-	     uc_hook_add(im->uc, &hm, UC_HOOK_MEM_INVALID, on_invalid, im, 1, 0))) {
+	    (uc_hook_add(im->uc, &h, UC_HOOK_BLOCK, on_block, im, 1, 0) ||
+	     uc_hook_add(im->uc, &h, UC_HOOK_MEM_INVALID, on_invalid, im, 1, 0) ||
+	     (im->t->reg_ra < 0 &&
+	      uc_hook_add(im->uc, &h, UC_HOOK_MEM_WRITE, on_write, im, im->stack_lo,
+			  im->stack_hi - 1)))) {
 		eng_free(&e);
 		return fc_err("%s: cannot install Unicorn hooks", im->path);
 	}
 	im->calls_hooked = true;
 	im->calls_state = &e;
-	fc_progress_start(&e.prog, "emu: call sites", m->nsites);
-	bool more = begin_site(&e, 0);
-	while (more) {
-		/* `until` must be an address no thunk can reach by accident:
-		 * the top of our read-only, non-executable stack. */
-		uc_err err = uc_emu_start(im->uc, e.addr, im->stack_hi - 16, 0, 0);
-		if (e.done)
-			break;
-		/* Stopped inside the current site: a fault, or something we did
-		 * not ask for. Either way the site failed; go on after it. */
+	fc_progress_start(&e.prog, "emu: sites", m->nsites);
+	uint64_t i = 0;
+	while (i < m->nsites) {
+		if (e.saddr[i] == UINT64_MAX) {
+			i++;
+			continue;
+		}
+		enum fc_sem sem = sem_of(&e, i);
+		if (sem == FC_SEM_ADDR) {
+			check_addr(&e, i++);
+			continue;
+		}
+		if (sem == FC_SEM_DATA) {
+			check_data(&e, i++);
+			continue;
+		}
+		if (!next_in_chain(&e, i)) {
+			i = e.stop_at;
+			continue;
+		}
+		e.chain_ended = false;
+		uc_err err = uc_emu_start(im->uc, e.addr, im->until, 0, 0);
+		if (e.chain_ended) {
+			i = e.stop_at;
+			continue;
+		}
+		/* Stopped inside the current site: a fault, a bad store, or an
+		 * arrival at `until`. The site failed; go on after it. */
 		uint64_t pc = 0;
 		uc_reg_read(im->uc, e.t->reg_pc, &pc);
-		struct fc_site_fail *x = add_fail(&e, FC_F_FAULT);
-		x->uc_err = err;
+		struct fc_site_fail *x = add_fail(&e, e.cur, FC_F_FAULT);
+		x->uc_err = e.bad_store ? UC_ERR_WRITE_PROT : err;
 		x->at = pc;
 		x->mem_type = e.mem_type;
 		x->mem_addr = e.mem_addr;
-		r->checked++;
-		more = begin_site(&e, e.cur + 1);
+		count_checked(&e, e.cur);
+		e.chain_ended = true;
+		i = e.cur + 1;
 	}
 	fc_progress_end(&e.prog);
 	im->calls_state = NULL;
@@ -433,7 +709,7 @@ void fc_calls_result_free(struct fc_calls_result *r)
 static const char *mem_what(int type)
 {
 	switch (type) {
-	case UC_MEM_WRITE_UNMAPPED: case UC_MEM_WRITE_PROT: return "stored to";
+	case UC_MEM_WRITE: case UC_MEM_WRITE_UNMAPPED: case UC_MEM_WRITE_PROT: return "stored to";
 	case UC_MEM_READ_UNMAPPED: case UC_MEM_READ_PROT: return "read from";
 	case UC_MEM_FETCH_UNMAPPED: return "jumped to unmapped";
 	case UC_MEM_FETCH_PROT: return "executed non-code at";
@@ -446,16 +722,20 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 {
 	const struct fc_site *s = &m->sites[x->site];
 	const struct target *t = im->t;
-	const char *caller = m->funcs[s->caller].name, *callee = m->funcs[s->callee].name;
-	char a[160], b[160];
-	fprintf(f, "%s: %s+0x%x: %s to %s ", im->path, caller, s->off,
-		t->site_mnemonic((enum fc_site_kind)s->kind), callee);
-	const struct fc_sym *ce = fc_syms_by_name(&im->syms, callee);
-	uint64_t want = ce ? ce->addr + (uint64_t)s->addend : 0;
+	const struct fc_form *fo = &t->forms[s->form];
+	const char *caller = fc_ref_name(m, s->caller), *target = fc_ref_name(m, s->target);
+	char a[160], b[160], tgt[200];
+	if (s->addend)
+		snprintf(tgt, sizeof tgt, "%s%+" PRId64, target, s->addend);
+	else
+		snprintf(tgt, sizeof tgt, "%s", target);
+	fprintf(f, "%s: %s+0x%x: %s to %s ", im->path, caller, s->off, fo->mnemonic, tgt);
+	uint64_t *entries = fc_emu_entries(im, m);
+	uint64_t want = fc_emu_target_addr(im, m, entries, s);
+	free(entries);
 	switch (x->why) {
 	case FC_F_UNLOCATED:
-		fprintf(f, "cannot be checked: %s %s is not in the output's symbol table\n",
-			x->reg ? "caller" : "callee", x->what);
+		fprintf(f, "cannot be checked: %s is not in the output's symbol table\n", x->what);
 		break;
 	case FC_F_WRONG_TARGET:
 		fprintf(f, "reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", x->at,
@@ -466,14 +746,19 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 			fc_syms_fmt(&im->syms, x->at, a, sizeof a), x->at, want);
 		break;
 	case FC_F_RA:
-		fprintf(f, "reached %s with return address %s = 0x%" PRIx64 ", expected 0x%" PRIx64
-			" (%s)\n", callee, t->gpr_names[x->reg], x->got, x->want,
-			s->kind == FC_SITE_CALL ? "the instruction after the call" : "unchanged");
+		if (x->reg < 0)
+			fprintf(f, "reached %s with return address 0x%" PRIx64 " on the stack, "
+				"expected 0x%" PRIx64 " (the end of the call)\n", target, x->got, x->want);
+		else
+			fprintf(f, "reached %s with return address %s = 0x%" PRIx64
+				", expected 0x%" PRIx64 " (%s)\n", target, t->gpr_names[x->reg], x->got,
+				x->want, fo->sem == FC_SEM_CALL ? "the end of the call" : "unchanged");
 		break;
 	case FC_F_REG:
-		fprintf(f, "reached %s with %s changed: 0x%" PRIx64 " -> 0x%" PRIx64
+		fprintf(f, "%s %s with %s changed: 0x%" PRIx64 " -> 0x%" PRIx64
 			" (only the ABI's thunk registers may change)\n",
-			callee, t->gpr_names[x->reg], x->want, x->got);
+			fo->sem == FC_SEM_ADDR ? "left" : "reached", fo->sem == FC_SEM_ADDR ? "its sequence" : target,
+			t->gpr_names[x->reg], x->want, x->got);
 		break;
 	case FC_F_FAULT:
 		if (x->mem_type >= 0)
@@ -490,6 +775,21 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 	case FC_F_LIMIT:
 		fprintf(f, "reached no function entry within %d blocks (last at %s)\n",
 			FC_EMU_MAX_BLOCKS, fc_syms_fmt(&im->syms, x->at, b, sizeof b));
+		break;
+	case FC_F_SHAPE:
+		fprintf(f, "is not a %s at 0x%" PRIx64 " in the output\n", fo->mnemonic, x->at);
+		break;
+	case FC_F_VALUE:
+		if (x->reg >= 0)
+			fprintf(f, "left %s = 0x%" PRIx64 ", expected 0x%" PRIx64 "\n",
+				t->gpr_names[x->reg], x->got, x->want);
+		else
+			fprintf(f, "holds 0x%" PRIx64 ", expected 0x%" PRIx64 "%s%s\n", x->got, x->want,
+				x->what ? ": " : "", x->what ? x->what : "");
+		break;
+	case FC_F_END:
+		fprintf(f, "ended at 0x%" PRIx64 ", expected 0x%" PRIx64 " (the end of the sequence)\n",
+			x->at, x->want);
 		break;
 	}
 }

@@ -13,12 +13,15 @@
 static const char emu_usage[] =
 	"usage: farcall emu [--max-report N] [--json FILE] CASE OUT\n"
 	"\n"
-	"Execute every call site of CASE in the linked output OUT with Unicorn, from\n"
-	"the call instruction to the callee's entry, through whatever thunk the\n"
-	"linker made. A site passes when it reaches exactly the expected entry with\n"
-	"the return address right, SP and every register but the ABI's thunk\n"
-	"registers unchanged, no store, nothing executed outside code, within a\n"
-	"small bound of blocks. Failures print the executed path.\n"
+	"Execute every site of CASE in the linked output OUT with Unicorn. A call or\n"
+	"branch runs from its instruction to the target's entry, through whatever\n"
+	"thunk or PLT entry the linker made, and passes when it reaches exactly the\n"
+	"expected entry with the return address right, SP and every register but the\n"
+	"ABI's thunk registers unchanged, no store (but a call's push of its return\n"
+	"address), nothing executed outside code, within a small bound of blocks. An\n"
+	"address sequence runs from its first instruction to its last (as the output\n"
+	"has it, relaxed or not) and must leave the target's address in its register.\n"
+	"A data word must hold what its relocation says. Failures print the path.\n"
 	"\n"
 	"  --max-report N  print at most N failures with their paths (default 20)\n"
 	"  --json FILE     also write the results as JSON\n"
@@ -37,16 +40,20 @@ json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
 		if (len && buf[len - 1] == '\n')
 			buf[len - 1] = 0;
 		const struct fc_site *s = &m->sites[r->fails[i].site];
-		json_array_append_new(fails, json_pack("{s:s, s:I, s:s, s:s}", "caller",
-						       m->funcs[s->caller].name, "offset",
-						       (json_int_t)s->off, "callee",
-						       m->funcs[s->callee].name, "message", buf));
+		json_array_append_new(fails, json_pack("{s:s, s:I, s:s, s:s, s:s}", "caller",
+						       fc_ref_name(m, s->caller), "offset",
+						       (json_int_t)s->off, "form",
+						       m->t->forms[s->form].name, "target",
+						       fc_ref_name(m, s->target), "message", buf));
 		free(buf);
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o}", "checked",
-			 (json_int_t)r->checked, "failed", (json_int_t)r->failed, "direct",
-			 (json_int_t)r->direct, "via_thunk", (json_int_t)r->via_thunk, "thunks",
-			 (json_int_t)r->thunks, "seconds", r->seconds, "sites_per_s",
+	return json_pack("{s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:I, s:I, s:f, s:f, s:o}",
+			 "checked", (json_int_t)r->checked, "failed", (json_int_t)r->failed,
+			 "calls", "checked", (json_int_t)r->calls, "failed", (json_int_t)r->calls_failed,
+			 "data", "checked", (json_int_t)r->data, "failed", (json_int_t)r->data_failed,
+			 "direct", (json_int_t)r->direct, "via_thunk", (json_int_t)r->via_thunk,
+			 "thunks", (json_int_t)r->thunks, "relaxed", (json_int_t)r->relaxed,
+			 "seconds", r->seconds, "sites_per_s",
 			 r->seconds > 0 ? (double)r->checked / r->seconds : 0.0, "failures", fails);
 }
 
@@ -99,9 +106,12 @@ int cmd_emu(int argc, char **argv)
 	int st = FC_EXIT_USAGE;
 	if (fc_emu_calls(&im, &m, &r) == 0) {
 		fc_emu_report(stdout, &im, &m, &r, max_report);
-		printf("%s: %" PRIu64 " call sites, %" PRIu64 " failed; %" PRIu64 " direct, %" PRIu64
-		       " through %" PRIu64 " thunks; %.2f s (%.0f sites/s)\n",
-		       im.path, r.checked, r.failed, r.direct, r.via_thunk, r.thunks, r.seconds,
+		printf("%s: %" PRIu64 " sites, %" PRIu64 " failed (%" PRIu64 " calls, %" PRIu64
+		       " failed; %" PRIu64 " addresses and data, %" PRIu64 " failed); %" PRIu64
+		       " direct, %" PRIu64 " through %" PRIu64 " thunks; %" PRIu64
+		       " relaxed; %.2f s (%.0f sites/s)\n",
+		       im.path, r.checked, r.failed, r.calls, r.calls_failed, r.data, r.data_failed,
+		       r.direct, r.via_thunk, r.thunks, r.relaxed, r.seconds,
 		       r.seconds > 0 ? (double)r.checked / r.seconds : 0.0);
 		st = r.failed ? FC_EXIT_FAIL : FC_EXIT_OK;
 		if (json) {

@@ -1,4 +1,4 @@
-/* Executing call sites of a linked case. */
+/* Executing the sites of a linked case. */
 #ifndef FC_EMU_H
 #define FC_EMU_H
 
@@ -7,25 +7,28 @@
 #include "../core/manifest.h"
 #include "image.h"
 
-/* A site may pass through at most this many translation blocks (its own,
- * the thunks) before it must arrive at a function entry. */
+/* A call site may pass through at most this many translation blocks (its
+ * own, the thunks) before it must arrive at a function entry. */
 #define FC_EMU_MAX_BLOCKS 32
 
 enum fc_fail {
-	FC_F_UNLOCATED,    /* caller or callee not in the output's symbols */
+	FC_F_UNLOCATED,    /* caller, target or site symbol not in the output */
 	FC_F_WRONG_TARGET, /* arrived at another function's entry */
 	FC_F_INTO_BODY,    /* ran into the body of a function or its padding */
-	FC_F_REG,          /* a register the ABI says thunks keep changed */
+	FC_F_REG,          /* a register the ABI says must be kept changed */
 	FC_F_RA,           /* return address wrong */
 	FC_F_FAULT,        /* store, fetch from non-code, unmapped, undefined insn */
 	FC_F_LIMIT,        /* no function entry within the block budget */
+	FC_F_SHAPE,        /* the site's bytes are not its form at all */
+	FC_F_VALUE,        /* ADDR: wrong address in the register; DATA: wrong word */
+	FC_F_END,          /* ADDR: the sequence did not end where it should */
 };
 
 struct fc_site_fail {
 	uint64_t site;     /* index in the manifest */
 	enum fc_fail why;
 	uint64_t at;       /* where it was when it failed */
-	int reg;           /* FC_F_REG / FC_F_RA: index in target->gprs */
+	int reg;           /* FC_F_REG / FC_F_RA / FC_F_VALUE: index in target->gprs */
 	uint64_t got, want;
 	int uc_err;        /* FC_F_FAULT */
 	int mem_type;      /* UC_MEM_* of a faulting access, or -1 */
@@ -34,9 +37,12 @@ struct fc_site_fail {
 };
 
 struct fc_calls_result {
-	uint64_t checked, failed;
+	uint64_t checked, failed;       /* every site */
+	uint64_t calls, calls_failed;   /* CALL and JUMP forms */
+	uint64_t data, data_failed;     /* ADDR and DATA forms */
 	uint64_t direct, via_thunk;
-	uint64_t thunks;   /* distinct first hops that were not the callee */
+	uint64_t thunks;   /* distinct first hops that were not the target */
+	uint64_t relaxed;  /* sequences the linker shortened */
 	double seconds;
 	struct fc_site_fail *fails;
 	size_t nfails;
@@ -53,6 +59,12 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 		  const char *indent);
 /* Output address of each manifest function, UINT64_MAX when missing. */
 uint64_t *fc_emu_entries(const struct fc_image *im, const struct fc_manifest *m);
+/* Output address of a site (UINT64_MAX when it cannot be found), and of a
+ * site's target + addend. */
+uint64_t fc_emu_site_addr(const struct fc_image *im, const struct fc_manifest *m,
+			  const uint64_t *entries, uint64_t site);
+uint64_t fc_emu_target_addr(const struct fc_image *im, const struct fc_manifest *m,
+			    const uint64_t *entries, const struct fc_site *s);
 /* Registers every site starts with. */
 void fc_emu_baseline(const struct fc_image *im, uint64_t *vals);
 

@@ -14,6 +14,7 @@ struct fc_sym {
 	uint64_t addr, size;
 	const char *name;
 	uint8_t type; /* STT_* */
+	bool quiet;   /* found by name, never named in messages (.fc.s12, .L1) */
 };
 
 struct fc_syms {
@@ -42,7 +43,9 @@ struct fc_image {
 	struct fc_range *segs;  /* PT_LOADs as the ELF says */
 	size_t nsegs;
 	uint64_t stack_lo, stack_hi;
+	uint64_t until;         /* an address no site can reach by accident */
 	uint64_t entry;
+	unsigned ndynrel;       /* dynamic relocations applied at load */
 	struct fc_syms syms;
 	/* Hooks are added once and never deleted (deleting one invalidates
 	 * every translated block in its range); they find their state here

@@ -54,7 +54,9 @@ int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
 			/* Mapping symbols ($x, $d) say nothing a person wants to read. */
 			if (!name || !*name || name[0] == '$')
 				continue;
-			s->v[s->n++] = (struct fc_sym){sym.st_value, sym.st_size, name, (uint8_t)type};
+			bool quiet = !strncmp(name, ".fc.", 4) || !strncmp(name, ".L", 2);
+			s->v[s->n++] = (struct fc_sym){sym.st_value, sym.st_size, name, (uint8_t)type,
+						       quiet};
 			total += strlen(name) + 1;
 		}
 		/* Own the strings: libelf's may go with the Elf handle. */
@@ -123,18 +125,21 @@ const struct fc_sym *fc_syms_at(const struct fc_syms *s, uint64_t addr)
 		else
 			hi = mid;
 	}
-	if (!lo)
+	/* The nearest symbol at or below that is meant for messages; among
+	 * equal addresses the sort put the best first. */
+	size_t i = lo;
+	while (i > 0 && s->v[i - 1].quiet)
+		i--;
+	if (!i)
 		return NULL;
-	/* The nearest symbol at or below; among equal addresses the sort put
-	 * the best first. Walk back to the first of that address. */
-	size_t i = lo - 1;
+	i--;
 	uint64_t a = s->v[i].addr;
-	while (i > 0 && s->v[i - 1].addr == a)
+	while (i > 0 && s->v[i - 1].addr == a && !s->v[i - 1].quiet)
 		i--;
 	/* A covering sized symbol a little further down beats an unsized one. */
 	for (size_t j = i + 1; j-- > 0 && j + 8 > i;) {
 		const struct fc_sym *y = &s->v[j];
-		if (y->size && addr >= y->addr && addr < y->addr + y->size)
+		if (!y->quiet && y->size && addr >= y->addr && addr < y->addr + y->size)
 			return y;
 	}
 	return &s->v[i];

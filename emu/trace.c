@@ -1,7 +1,7 @@
-/* The executed path of one site, disassembled with Capstone, for a person
- * reading a failure: each line "sym+0xoff: insn". */
+/* The executed path of one site, disassembled by the target (Capstone, or
+ * LLVM for RISC-V), for a person reading a failure: each line
+ * "sym+0xoff: insn". */
 #define _GNU_SOURCE
-#include <capstone/capstone.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +26,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct tr *t = ((struct fc_image *)ud)->trace_state;
 	if (!t)
 		return;
-	if (addr == t->expect && t->n > 0) {
-		uc_emu_stop(uc);
-		return;
-	}
-	if (t->n == TRACE_MAX) {
+	if ((addr == t->expect && t->n > 0) || t->n == TRACE_MAX) {
 		uc_emu_stop(uc);
 		return;
 	}
@@ -41,9 +37,7 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
 	struct tr *t = ((struct fc_image *)ud)->trace_state;
-	if (!t)
-		return;
-	if (t->blocks++ == 0)
+	if (!t || t->blocks++ == 0)
 		return;
 	/* Stop at any function entry: the path up to there is the story. */
 	for (uint32_t i = 0; i < t->nfuncs; i++)
@@ -60,15 +54,25 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 {
 	const struct target *t = im->t;
 	const struct fc_site *s = &m->sites[site];
+	const struct fc_form *fo = &t->forms[s->form];
+	if (fo->sem == FC_SEM_DATA)
+		return 0; /* nothing runs */
 	uint64_t *entries = fc_emu_entries(im, m);
-	if (entries[s->caller] == UINT64_MAX) {
+	uint64_t a = fc_emu_site_addr(im, m, entries, site);
+	if (a == UINT64_MAX) {
 		free(entries);
 		return -1;
 	}
-	struct tr tr = {.site = entries[s->caller] + s->off,
-			.expect = entries[s->callee] == UINT64_MAX ? 0
-				  : entries[s->callee] + (uint64_t)s->addend,
-			.entries = entries, .nfuncs = m->nfuncs};
+	struct tr tr = {.site = a, .entries = entries, .nfuncs = m->nfuncs};
+	if (fo->sem == FC_SEM_ADDR) {
+		/* Stop where the sequence should end. */
+		const uint8_t *p = fc_image_ptr(im, a, 16);
+		unsigned n = 0, len = p ? t->seq_len(fo, p, 16, a, &n) : 0;
+		tr.expect = len ? a + len : 0;
+		tr.nfuncs = 0;
+	} else {
+		tr.expect = fc_emu_target_addr(im, m, entries, s);
+	}
 	uint64_t vals[64];
 	fc_emu_baseline(im, vals);
 	for (unsigned i = 0; i < t->ngprs; i++)
@@ -82,40 +86,31 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 		im->trace_hooked = true;
 	}
 	im->trace_state = &tr;
-	uc_err err = uc_emu_start(im->uc, tr.site, im->stack_hi - 16, 0, TRACE_MAX + 1);
+	uc_err err = uc_emu_start(im->uc, tr.site, im->until, 0, TRACE_MAX + 1);
 	im->trace_state = NULL;
 	uint64_t pc = 0;
 	uc_reg_read(im->uc, t->reg_pc, &pc);
 
-	csh cs;
-	bool have_cs = cs_open((cs_arch)t->cs_arch, (cs_mode)t->cs_mode, &cs) == CS_ERR_OK;
-	char where[160];
+	char where[160], text[160];
 	for (unsigned i = 0; i < tr.n; i++) {
-		uint64_t a = tr.addr[i];
-		fc_syms_fmt(&im->syms, a, where, sizeof where);
-		const uint8_t *p = fc_image_ptr(im, a, 16);
+		uint64_t ia = tr.addr[i];
+		fc_syms_fmt(&im->syms, ia, where, sizeof where);
+		const uint8_t *p = NULL;
 		size_t avail = 16;
-		if (!p) {
-			p = fc_image_ptr(im, a, t->insn_align);
-			avail = t->insn_align;
-		}
-		cs_insn *insn = NULL;
-		if (have_cs && p && cs_disasm(cs, p, avail, a, 1, &insn) == 1) {
-			fprintf(f, "%s%s: %s %s\n", indent, where, insn->mnemonic, insn->op_str);
-			cs_free(insn, 1);
-		} else if (p) {
-			fprintf(f, "%s%s: (.inst 0x%02x%02x%02x%02x)\n", indent, where, p[3], p[2], p[1], p[0]);
-		} else {
+		for (; avail >= t->insn_align && !(p = fc_image_ptr(im, ia, avail)); avail /= 2)
+			;
+		if (p && t->disasm(p, avail, ia, text, sizeof text))
+			fprintf(f, "%s%s: %s\n", indent, where, text);
+		else if (p)
+			fprintf(f, "%s%s: (undecodable)\n", indent, where);
+		else
 			fprintf(f, "%s%s: (no bytes in the file here)\n", indent, where);
-		}
 	}
 	fc_syms_fmt(&im->syms, pc, where, sizeof where);
 	if (err != UC_ERR_OK)
 		fprintf(f, "%s-> stopped at %s: %s\n", indent, where, uc_strerror(err));
 	else
 		fprintf(f, "%s-> at %s\n", indent, where);
-	if (have_cs)
-		cs_close(&cs);
 	free(entries);
 	return 0;
 }

@@ -13,7 +13,8 @@
 
 static const char gen_usage[] =
 	"usage: farcall gen [--arch A] [--size S] [--funcs N] [--objs N] [--calls N]\n"
-	"                   [--far PCT] [--tail PCT] [--seed S] -o CASE\n"
+	"                   [--far PCT] [--tail PCT] [--mode exe|pie|shared] [--no-relax]\n"
+	"                   [--forms LIST] [--unfixable N] [--seed S] -o CASE\n"
 	"\n"
 	"Write a case: ELF relocatable objects whose .text spreads N functions over\n"
 	"S bytes, and CASE/manifest.txt, the expectations emu and verify check.\n"
@@ -24,9 +25,15 @@ static const char gen_usage[] =
 	"  --size S     bytes of .text, padding included: 256M, 4G (default 256M)\n"
 	"  --funcs N    functions, _start included (default 4096)\n"
 	"  --objs N     objects to spread them over (default: one per 4096 functions)\n"
-	"  --calls N    average call sites per function (default 16)\n"
+	"  --calls N    average sites per function (default 16)\n"
 	"  --far PCT    share of sites aimed out of direct branch range (default 50)\n"
 	"  --tail PCT   share of functions that end in a tail call (default 25)\n"
+	"  --mode M     what it will be linked as: exe (static), pie, shared (default exe);\n"
+	"               absolute-address forms exist only for exe\n"
+	"  --no-relax   RISC-V: no R_RISCV_RELAX, so the linker relaxes nothing\n"
+	"  --forms LIST comma-separated forms (default: the arch's mix; farcall forms)\n"
+	"  --unfixable N  aim N sites of forms no linker makes thunks for (B.cond, JAL,\n"
+	"               rel32 ...) out of reach: the link must fail with a diagnostic\n"
 	"  --seed S     random seed; the same arguments and seed give identical bytes\n"
 	"  -o CASE      the case directory to write (replaced whole when complete)\n"
 	"  -q, --quiet  no summary line\n";
@@ -37,10 +44,12 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 		{"arch", 1, 0, 'a'}, {"size", 1, 0, 's'}, {"funcs", 1, 0, 'f'},
 		{"objs", 1, 0, 'O'}, {"calls", 1, 0, 'c'}, {"far", 1, 0, 'F'},
 		{"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'}, {"quiet", 0, 0, 'q'},
+		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
+		{"unfixable", 1, 0, 'U'},
 		{"help", 0, 0, 'h'}, {0}};
 	*o = (struct fc_gen_opts){.t = fc_target_find("arm64"), .size = 256ULL << 20,
 				  .seed = 1, .funcs = 4096, .calls = 16, .far_pct = 50,
-				  .tail_pct = 25};
+				  .tail_pct = 25, .mode = FC_MODE_EXE, .relax = true};
 	*out = NULL;
 	int c;
 	uint64_t v;
@@ -67,6 +76,17 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 		case 'S':
 			if (fc_parse_u64(optarg, &o->seed))
 				return fc_err("gen: --seed: not a number: '%s'", optarg);
+			break;
+		case 'M':
+			if (fc_mode_parse(optarg, &o->mode))
+				return fc_err("gen: --mode: exe, pie or shared, not '%s'", optarg);
+			break;
+		case 'R': o->relax = false; break;
+		case 'X': o->forms = optarg; break;
+		case 'U':
+			if (fc_parse_u64(optarg, &v) || v > 1000000)
+				return fc_err("gen: --unfixable: bad number '%s'", optarg);
+			o->unfixable = (uint32_t)v;
 			break;
 		case 'o': *out = optarg; break;
 		case 'q': *quiet = 1; break;
@@ -116,13 +136,17 @@ int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet)
 	if (fc_manifest_save(tmp, &m) < 0 || fc_replace_dir(tmp, out) < 0)
 		goto out;
 	if (!quiet) {
-		uint64_t far = 0;
-		for (uint64_t i = 0; i < m.nsites; i++)
+		uint64_t far = 0, bad = 0;
+		for (uint64_t i = 0; i < m.nsites; i++) {
 			far += m.sites[i].far;
+			bad += m.sites[i].expect_error;
+		}
 		char a[32], b[32], c[32];
-		printf("%s: %s %s: %u functions, %" PRIu64 " call sites, %" PRIu64
-		       " out of range, %s of code, %s of files (%s on disk), %.2f s\n",
-		       out, m.t->name, fc_fmt_size(m.size, a, sizeof a), m.nfuncs, m.nsites, far,
+		printf("%s: %s %s %s: %u functions, %" PRIu64 " sites, %" PRIu64
+		       " out of range%s, %s of code, %s of files (%s on disk), %.2f s\n",
+		       out, m.t->name, fc_mode_name(m.mode), fc_fmt_size(m.size, a, sizeof a),
+		       m.nfuncs, m.nsites, far,
+		       bad ? fc_xasprintf(" (%" PRIu64 " that no linker can fix)", bad) : "",
 		       fc_fmt_size(code, b, sizeof b), fc_fmt_size(m.size, c, sizeof c),
 		       fc_fmt_size(disk, (char[32]){0}, 32), fc_now() - t0);
 	}

@@ -55,6 +55,46 @@ struct sec {
 	int pad; /* becomes PROGBITS after libelf is done */
 };
 
+/* Symbols: locals first (ELF wants them so), globals after; relocations
+ * name a global by (index | GLOBAL) until the count of locals is known. */
+#define GLOBAL 0x80000000u
+
+struct syms {
+	Elf64_Sym *loc, *glob;
+	size_t nloc, nglob, loccap, globcap;
+	uint32_t *func_g, *data_g; /* global index + 1 of a function / data object */
+};
+
+static uint32_t add_sym(Elf64_Sym **v, size_t *n, size_t *cap, Elf64_Sym s)
+{
+	if (*n == *cap)
+		*v = fc_xrealloc(*v, (*cap = *cap ? *cap * 2 : 256) * sizeof **v);
+	(*v)[*n] = s;
+	return (uint32_t)(*n)++;
+}
+
+static uint32_t local(struct syms *y, Elf64_Sym s)
+{
+	return add_sym(&y->loc, &y->nloc, &y->loccap, s);
+}
+
+/* The symbol for a reference, undefined when it lives in another object. */
+static uint32_t ref_sym(struct syms *y, struct strtab *str, const struct fc_manifest *m, uint32_t ref)
+{
+	bool data = fc_ref_is_data(ref);
+	uint32_t i = fc_ref_index(ref);
+	uint32_t *slot = data ? &y->data_g[i] : &y->func_g[i];
+	if (!*slot) {
+		bool hidden = data ? m->datas[i].hidden : m->funcs[i].hidden;
+		Elf64_Sym s = {.st_name = str_add(str, fc_ref_name(m, ref), NULL),
+			       .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE),
+			       .st_other = hidden ? STV_HIDDEN : STV_DEFAULT,
+			       .st_shndx = SHN_UNDEF};
+		*slot = add_sym(&y->glob, &y->nglob, &y->globcap, s) + 1;
+	}
+	return (*slot - 1) | GLOBAL;
+}
+
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -77,6 +117,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	if (nf > FC_MAX_FUNCS_PER_OBJ)
 		return fc_err("gen: %u functions in one object; at most %u (raise --objs)", nf,
 			      FC_MAX_FUNCS_PER_OBJ);
+	uint32_t var_id = 2 * obj, words_id = 2 * obj + 1;
 
 	char *path = fc_xasprintf("%s/%s", dir, m->objs[obj]);
 	int r = -1, fd = -1;
@@ -84,141 +125,223 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	struct strtab shstr = {0}, str = {0};
 	str_add(&shstr, "", NULL);
 	str_add(&str, "", NULL);
-	size_t nsec_max = (size_t)nf * 3 + 8;
+	size_t nsec_max = (size_t)nf * 3 + 16;
 	struct sec *secs = fc_xcalloc(nsec_max, sizeof *secs);
 	size_t nsec = 1; /* [0] is the null section */
-	struct fc_code *codes = fc_xcalloc(nf ? nf : 1, sizeof *codes);
-	Elf64_Rela **relas = fc_xcalloc(nf ? nf : 1, sizeof *relas);
-	uint32_t *text_idx = fc_xcalloc(nf ? nf : 1, sizeof *text_idx);
-	/* Symbol index of each function in this object, or 0: locals (padding)
-	 * first, then our functions, then the functions we call. */
-	uint32_t *symof = fc_xcalloc(m->nfuncs, sizeof *symof);
+	struct fc_code *codes = fc_xcalloc(nf + 1, sizeof *codes), pool = {0};
+	uint8_t *wbuf = NULL;
 	Elf64_Sym *syms = NULL;
-	size_t nsym = 0, symcap = 0;
-#define ADDSYM(...)                                                                        \
-	do {                                                                               \
-		if (nsym == symcap)                                                        \
-			syms = fc_xrealloc(syms, (symcap = symcap ? symcap * 2 : 1024) *   \
-							 sizeof *syms);                    \
-		syms[nsym++] = (Elf64_Sym){__VA_ARGS__};                                   \
-	} while (0)
-	ADDSYM(0);
-
-	/* Bodies, with the real callees this time. */
-	struct fc_body_site *bs = NULL;
-	size_t bscap = 0;
+	Elf64_Rela **relas = fc_xcalloc(nf + 2, sizeof *relas);
+	uint32_t *text_idx = fc_xcalloc(nf + 1, sizeof *text_idx);
+	struct syms y = {.func_g = fc_xcalloc(m->nfuncs, sizeof(uint32_t)),
+			 .data_g = fc_xcalloc(m->ndatas, sizeof(uint32_t))};
+	add_sym(&y.loc, &y.nloc, &y.loccap, (Elf64_Sym){0});
+	uint32_t *offs = NULL, *labs = NULL, *labsym = NULL;
+	size_t offcap = 0, labcap = 0;
 	uint64_t code = 0;
+
+	/* Functions: body, relocations, padding. */
 	for (uint32_t i = 0; i < nf; i++) {
-		const struct fc_func *fn = &m->funcs[f0 + i];
-		if (fn->nsites > bscap) {
-			bscap = fn->nsites * 2;
-			bs = fc_xrealloc(bs, bscap * sizeof *bs);
+		uint32_t fi = f0 + i;
+		const struct fc_func *fn = &m->funcs[fi];
+		const struct fc_site *sites = &m->sites[fn->first_site];
+		if (fn->nsites > offcap) {
+			offcap = fn->nsites * 2;
+			offs = fc_xrealloc(offs, offcap * sizeof *offs);
+			labs = fc_xrealloc(labs, offcap * sizeof *labs);
 		}
-		for (uint32_t k = 0; k < fn->nsites; k++) {
-			const struct fc_site *s = &m->sites[fn->first_site + k];
-			bs[k] = (struct fc_body_site){(enum fc_site_kind)s->kind, s->callee,
-						      s->addend, 0};
-		}
-		struct fc_body b = {bs, fn->nsites};
-		if (t->emit_func(&codes[i], &b, f0 + i == 0) < 0 || codes[i].len != fn->size) {
+		struct fc_code *c = &codes[i];
+		if (fc_emit_body(t, sites, fn->nsites, m->relax, fi == 0, c, &pool, offs, labs) < 0 ||
+		    c->len != fn->size) {
 			fc_err("gen: %s: %s: body does not match the model", path, fn->name);
 			goto out;
 		}
 		for (uint32_t k = 0; k < fn->nsites; k++)
-			if (bs[k].off != m->sites[fn->first_site + k].off) {
+			if (offs[k] != sites[k].off) {
 				fc_err("gen: %s: %s: site offsets moved", path, fn->name);
 				goto out;
 			}
 		code += fn->size;
-	}
-
-	/* Sections in layout order: code, its relocations, its padding. */
-	for (uint32_t i = 0; i < nf; i++) {
-		const struct fc_func *fn = &m->funcs[f0 + i];
-		struct sec *s = &secs[nsec];
-		text_idx[i] = (uint32_t)nsec++;
-		s->sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".text.", fn->name),
-				     .sh_type = SHT_PROGBITS,
-				     .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
-				     .sh_size = fn->size,
-				     .sh_addralign = t->func_align};
-		s->buf = codes[i].buf;
-		s->dtype = ELF_T_BYTE;
-		if (codes[i].nrel) {
-			s = &secs[nsec++];
-			s->sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".rela.text.", fn->name),
-					     .sh_type = SHT_RELA,
-					     .sh_flags = SHF_INFO_LINK,
-					     .sh_info = text_idx[i],
-					     .sh_size = codes[i].nrel * sizeof(Elf64_Rela),
-					     .sh_addralign = 8,
-					     .sh_entsize = sizeof(Elf64_Rela)};
-			s->dtype = ELF_T_RELA;
-			s->buf = relas[i] = fc_xcalloc(codes[i].nrel, sizeof(Elf64_Rela));
+		text_idx[i] = (uint32_t)nsec;
+		secs[nsec++] = (struct sec){
+			.sh = {.sh_name = str_add(&shstr, ".text.", fn->name),
+			       .sh_type = SHT_PROGBITS,
+			       .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+			       .sh_size = fn->size,
+			       .sh_addralign = pool.len && t->func_align < 8 ? 8 : t->func_align},
+			.buf = c->buf, .dtype = ELF_T_BYTE};
+		uint16_t shndx = (uint16_t)text_idx[i];
+		/* Site symbols, where relaxation would move the sites. */
+		if (t->site_symbols)
+			for (uint32_t k = 0; k < fn->nsites; k++) {
+				char sn[32];
+				snprintf(sn, sizeof sn, ".fc.s%u", fn->first_site + k);
+				local(&y, (Elf64_Sym){.st_name = str_add(&str, sn, NULL),
+						      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+						      .st_shndx = shndx, .st_value = offs[k]});
+			}
+		/* Labels that relocations refer to, as gas makes them. */
+		if (c->nlabels > labcap)
+			labsym = fc_xrealloc(labsym, (labcap = c->nlabels * 2) * sizeof *labsym);
+		memset(labsym, 0, c->nlabels * sizeof *labsym);
+		if (c->nrel) {
+			relas[i] = fc_xcalloc(c->nrel, sizeof(Elf64_Rela));
+			for (size_t k = 0; k < c->nrel; k++) {
+				const struct fc_reloc_req *q = &c->rel[k];
+				const struct fc_site *s = &sites[q->site];
+				uint32_t sym;
+				int64_t add = q->addend;
+				if (q->ref == FC_REF_LABEL) {
+					if (q->label >= c->nlabels) {
+						fc_err("gen: %s: %s: relocation to a missing label", path,
+						       fn->name);
+						goto out;
+					}
+					if (!labsym[q->label]) {
+						char ln[48];
+						snprintf(ln, sizeof ln, ".Lfc%zu", y.nloc);
+						labsym[q->label] = local(&y, (Elf64_Sym){
+							.st_name = str_add(&str, ln, NULL),
+							.st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+							.st_shndx = shndx,
+							.st_value = c->labels[q->label]});
+					}
+					sym = labsym[q->label];
+				} else {
+					sym = ref_sym(&y, &str, m, s->target);
+					add += s->addend;
+				}
+				relas[i][k] = (Elf64_Rela){.r_offset = q->off,
+							   .r_info = ELF64_R_INFO(sym, q->type),
+							   .r_addend = add};
+			}
+			secs[nsec++] = (struct sec){
+				.sh = {.sh_name = str_add(&shstr, ".rela.text.", fn->name),
+				       .sh_type = SHT_RELA,
+				       .sh_flags = SHF_INFO_LINK,
+				       .sh_info = text_idx[i],
+				       .sh_size = c->nrel * sizeof(Elf64_Rela),
+				       .sh_addralign = 8,
+				       .sh_entsize = sizeof(Elf64_Rela)},
+				.buf = relas[i], .dtype = ELF_T_RELA};
 		}
 		if (fn->pad) {
 			char pn[32];
-			snprintf(pn, sizeof pn, "pad_%u", f0 + i);
-			s = &secs[nsec];
-			s->sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".text.", pn),
-					     .sh_type = SHT_NOBITS,
-					     .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
-					     .sh_size = fn->pad,
-					     .sh_addralign = t->func_align};
-			s->pad = 1;
+			snprintf(pn, sizeof pn, "pad_%u", fi);
 			/* A local symbol names the padding in traces: "pad_17+0x40". */
-			ADDSYM(.st_name = str_add(&str, pn, NULL),
-			       .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
-			       .st_shndx = (uint16_t)nsec, .st_size = fn->pad);
-			nsec++;
+			local(&y, (Elf64_Sym){.st_name = str_add(&str, pn, NULL),
+					      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+					      .st_shndx = (uint16_t)nsec, .st_size = fn->pad});
+			secs[nsec++] = (struct sec){
+				.sh = {.sh_name = str_add(&shstr, ".text.", pn),
+				       .sh_type = SHT_NOBITS,
+				       .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+				       .sh_size = fn->pad,
+				       .sh_addralign = t->func_align},
+				.pad = 1};
+		}
+		/* Our function, defined here. */
+		Elf64_Sym fs = {.st_name = str_add(&str, fn->name, NULL),
+				.st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC),
+				.st_other = fn->hidden ? STV_HIDDEN : STV_DEFAULT,
+				.st_shndx = shndx, .st_size = fn->size};
+		if (y.func_g[fi]) /* referenced before it was defined */
+			y.glob[y.func_g[fi] - 1] = fs;
+		else
+			y.func_g[fi] = add_sym(&y.glob, &y.nglob, &y.globcap, fs) + 1;
+	}
+
+	/* Data: var_N (what sites point at), words_N (the DATA sites). */
+	size_t var_sec = nsec++;
+	static const uint8_t zeros[FC_VAR_SIZE];
+	secs[var_sec] = (struct sec){.sh = {.sh_name = str_add(&shstr, ".data.", m->datas[var_id].name),
+					    .sh_type = SHT_PROGBITS,
+					    .sh_flags = SHF_ALLOC | SHF_WRITE,
+					    .sh_size = FC_VAR_SIZE, .sh_addralign = 8},
+				     .buf = (void *)zeros, .dtype = ELF_T_BYTE};
+	size_t nwrel = 0;
+	uint32_t wsize = m->datas[words_id].size;
+	for (uint64_t k = 0; k < m->nsites; k++) {
+		const struct fc_site *s = &m->sites[k];
+		if (s->caller != (FC_REF_DATA_BIT | words_id))
+			continue;
+		nwrel++;
+	}
+	Elf64_Rela *wrel = fc_xcalloc(nwrel + 1, sizeof *wrel);
+	wbuf = fc_xcalloc(wsize + 8, 1);
+	nwrel = 0;
+	for (uint64_t k = 0; k < m->nsites; k++) {
+		const struct fc_site *s = &m->sites[k];
+		if (s->caller != (FC_REF_DATA_BIT | words_id))
+			continue;
+		wrel[nwrel++] = (Elf64_Rela){
+			.r_offset = s->off,
+			.r_info = ELF64_R_INFO(ref_sym(&y, &str, m, s->target), t->forms[s->form].reloc),
+			.r_addend = s->addend};
+	}
+	relas[nf] = wrel;
+	size_t words_sec = nsec++;
+	secs[words_sec] = (struct sec){.sh = {.sh_name = str_add(&shstr, ".data.", m->datas[words_id].name),
+					      .sh_type = SHT_PROGBITS,
+					      .sh_flags = SHF_ALLOC | SHF_WRITE,
+					      .sh_size = wsize, .sh_addralign = 8},
+				       .buf = wbuf, .dtype = ELF_T_BYTE};
+	if (nwrel)
+		secs[nsec++] = (struct sec){.sh = {.sh_name = str_add(&shstr, ".rela.data.",
+								      m->datas[words_id].name),
+						   .sh_type = SHT_RELA,
+						   .sh_flags = SHF_INFO_LINK,
+						   .sh_info = (uint32_t)words_sec,
+						   .sh_size = nwrel * sizeof(Elf64_Rela),
+						   .sh_addralign = 8,
+						   .sh_entsize = sizeof(Elf64_Rela)},
+					    .buf = wrel, .dtype = ELF_T_RELA};
+	for (uint32_t d = var_id; d <= words_id; d++) {
+		Elf64_Sym ds = {.st_name = str_add(&str, m->datas[d].name, NULL),
+				.st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT),
+				.st_other = m->datas[d].hidden ? STV_HIDDEN : STV_DEFAULT,
+				.st_shndx = (uint16_t)(d == var_id ? var_sec : words_sec),
+				.st_size = m->datas[d].size};
+		if (y.data_g[d])
+			y.glob[y.data_g[d] - 1] = ds;
+		else
+			y.data_g[d] = add_sym(&y.glob, &y.nglob, &y.globcap, ds) + 1;
+	}
+	/* Now that locals are counted, globals get their final indices. */
+	for (uint32_t i = 0; i <= nf; i++) {
+		size_t n = i < nf ? codes[i].nrel : nwrel;
+		for (size_t k = 0; relas[i] && k < n; k++) {
+			uint32_t sym = (uint32_t)ELF64_R_SYM(relas[i][k].r_info);
+			if (sym & GLOBAL)
+				relas[i][k].r_info = ELF64_R_INFO((sym & ~GLOBAL) + y.nloc,
+								  ELF64_R_TYPE(relas[i][k].r_info));
 		}
 	}
-	size_t first_global = nsym;
-	for (uint32_t i = 0; i < nf; i++) {
-		const struct fc_func *fn = &m->funcs[f0 + i];
-		symof[f0 + i] = (uint32_t)nsym;
-		ADDSYM(.st_name = str_add(&str, fn->name, NULL),
-		       .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC),
-		       .st_shndx = (uint16_t)text_idx[i], .st_size = fn->size);
-	}
-	for (uint32_t i = 0; i < nf; i++) {
-		for (size_t k = 0; k < codes[i].nrel; k++) {
-			const struct fc_reloc_req *q = &codes[i].rel[k];
-			if (!symof[q->callee]) {
-				symof[q->callee] = (uint32_t)nsym;
-				ADDSYM(.st_name = str_add(&str, m->funcs[q->callee].name, NULL),
-				       .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE),
-				       .st_shndx = SHN_UNDEF);
-			}
-			relas[i][k] = (Elf64_Rela){
-				.r_offset = q->off,
-				.r_info = ELF64_R_INFO(symof[q->callee], q->type),
-				.r_addend = q->addend};
-		}
-	}
+	size_t nsym = y.nloc + y.nglob;
+	syms = fc_xcalloc(nsym, sizeof *syms);
+	memcpy(syms, y.loc, y.nloc * sizeof *syms);
+	memcpy(syms + y.nloc, y.glob, y.nglob * sizeof *syms);
+
 	/* No executable stack: say so, or GNU ld warns. */
 	secs[nsec++].sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".note.GNU-stack", NULL),
 				       .sh_type = SHT_PROGBITS, .sh_addralign = 1};
 	size_t symtab = nsec++, strtab = nsec++, shstrtab = nsec++;
-	secs[symtab].sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".symtab", NULL),
-				       .sh_type = SHT_SYMTAB,
-				       .sh_link = (uint32_t)strtab,
-				       .sh_info = (uint32_t)first_global,
-				       .sh_addralign = 8,
-				       .sh_entsize = sizeof(Elf64_Sym)};
-	secs[strtab].sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".strtab", NULL),
-				       .sh_type = SHT_STRTAB, .sh_addralign = 1};
-	secs[shstrtab].sh = (Elf64_Shdr){.sh_name = str_add(&shstr, ".shstrtab", NULL),
-					 .sh_type = SHT_STRTAB, .sh_addralign = 1};
-	secs[symtab].buf = syms;
-	secs[symtab].sh.sh_size = nsym * sizeof(Elf64_Sym);
-	secs[symtab].dtype = ELF_T_SYM;
-	secs[strtab].buf = str.buf;
-	secs[strtab].sh.sh_size = str.len;
-	secs[strtab].dtype = ELF_T_BYTE;
-	secs[shstrtab].buf = shstr.buf;
-	secs[shstrtab].sh.sh_size = shstr.len;
-	secs[shstrtab].dtype = ELF_T_BYTE;
+	secs[symtab] = (struct sec){.sh = {.sh_name = str_add(&shstr, ".symtab", NULL),
+					   .sh_type = SHT_SYMTAB,
+					   .sh_link = (uint32_t)strtab,
+					   .sh_info = (uint32_t)y.nloc,
+					   .sh_size = nsym * sizeof(Elf64_Sym),
+					   .sh_addralign = 8,
+					   .sh_entsize = sizeof(Elf64_Sym)},
+				    .buf = syms, .dtype = ELF_T_SYM};
+	uint32_t shstr_name = str_add(&shstr, ".shstrtab", NULL);
+	secs[strtab] = (struct sec){.sh = {.sh_name = str_add(&shstr, ".strtab", NULL),
+					   .sh_type = SHT_STRTAB, .sh_size = str.len,
+					   .sh_addralign = 1},
+				    .buf = str.buf, .dtype = ELF_T_BYTE};
+	secs[shstrtab] = (struct sec){.sh = {.sh_name = shstr_name, .sh_type = SHT_STRTAB,
+					     .sh_size = shstr.len, .sh_addralign = 1},
+				      .buf = shstr.buf, .dtype = ELF_T_BYTE};
 	for (size_t i = 1; i < nsec; i++)
 		if (secs[i].sh.sh_type == SHT_RELA)
 			secs[i].sh.sh_link = (uint32_t)symtab;
@@ -265,6 +388,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	eh->e_type = ET_REL;
 	eh->e_machine = t->e_machine;
 	eh->e_version = EV_CURRENT;
+	eh->e_flags = t->e_flags;
 	eh->e_shoff = shoff;
 	eh->e_shstrndx = (uint16_t)shstrtab;
 	elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT);
@@ -323,21 +447,29 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 		*code_bytes += code;
 	r = 0;
 out:
+	free(syms);
 	if (e)
 		elf_end(e);
 	if (fd >= 0)
 		close(fd);
-	for (uint32_t i = 0; i < nf; i++) {
-		fc_code_free(&codes[i]);
+	for (uint32_t i = 0; i <= nf; i++) {
+		if (i < nf)
+			fc_code_free(&codes[i]);
 		free(relas[i]);
 	}
+	free(wbuf);
+	fc_code_free(&pool);
 	free(codes);
 	free(relas);
 	free(text_idx);
-	free(symof);
-	free(syms);
+	free(y.loc);
+	free(y.glob);
+	free(y.func_g);
+	free(y.data_g);
+	free(offs);
+	free(labs);
+	free(labsym);
 	free(secs);
-	free(bs);
 	free(str.buf);
 	free(shstr.buf);
 	free(path);

@@ -13,19 +13,32 @@ struct fc_gen_opts {
 	uint64_t seed;
 	uint32_t funcs;     /* functions, _start included */
 	uint32_t objs;      /* 0: chosen from funcs */
-	uint32_t calls;     /* average call sites per function */
+	uint32_t calls;     /* average sites per function */
 	uint32_t far_pct;   /* share of sites aimed beyond direct range */
-	uint32_t tail_pct;  /* share of functions ending in a tail call */
+	uint32_t tail_pct;  /* share of functions that end in a tail call */
+	enum fc_mode mode;
+	bool relax;         /* RISC-V: relaxable relocations */
+	const char *forms;  /* comma-separated form names; NULL: the target's mix */
+	uint32_t unfixable; /* sites aimed where no linker can reach: must fail */
 };
 
-/* Functions per object at most: three sections each must stay below
+/* Functions per object at most: a few sections each must stay below
  * SHN_LORESERVE so that no object needs extended section numbering. */
 #define FC_MAX_FUNCS_PER_OBJ 16384u
 #define FC_DEFAULT_FUNCS_PER_OBJ 4096u
+/* Bytes of each var_N data object. */
+#define FC_VAR_SIZE 64u
 
 /* Build the model: functions, their sizes and layout, their sites and
- * callees. Fills `m` (which the caller frees). */
+ * targets. Fills `m` (which the caller frees). */
 int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m);
+
+/* A function body: prologue, sites, epilogue, return, literal pool.
+ * Relocations carry the index of the site (in `sites`) that asked for
+ * them; site_off[i] is where site i starts. */
+int fc_emit_body(const struct target *t, const struct fc_site *sites, unsigned n, bool relax,
+		 bool is_entry, struct fc_code *c, struct fc_code *pool, uint32_t *site_off,
+		 uint32_t *site_label);
 
 /* Write object `obj` of the model into `dir`, padding as file holes. */
 int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,

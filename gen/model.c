@@ -1,7 +1,8 @@
-/* The program model. Sizes first (they depend only on how many sites each
- * function has), then the layout over the requested size, then the callees,
- * chosen by predicted distance so that a wanted share of the sites is out of
- * direct range and the rest comfortably in it. */
+/* The program model. Forms and sizes first (they do not depend on targets),
+ * then the layout over the requested size, then the targets, chosen by
+ * predicted distance so that a wanted share of the sites is out of direct
+ * reach and the rest comfortably in it, and so that no site the linker
+ * cannot fix is ever out of reach (unless --unfixable asks for that). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,18 @@
 
 #include "../core/util.h"
 #include "gen.h"
+
+/* Data objects sit after .text; where exactly depends on the linker. */
+#define DATA_SLACK (64LL << 20)
+/* Where an executable's .text starts, at most, for absolute forms. */
+#define BASE_SLACK (64ULL << 20)
+
+struct pick {
+	const struct fc_manifest *m;
+	uint64_t *rng;
+	uint64_t text_end;
+	int64_t margin;
+};
 
 /* First function index whose predicted entry is >= a. */
 static uint32_t lower_bound(const struct fc_manifest *m, int64_t a)
@@ -25,18 +38,120 @@ static uint32_t lower_bound(const struct fc_manifest *m, int64_t a)
 	return lo;
 }
 
-/* Pick uniformly in [a, b) excluding `self`; UINT32_MAX if nothing left. */
-static uint32_t pick_in(uint64_t *rng, uint32_t a, uint32_t b, uint32_t self)
+/* A function in [a, b) other than `self` that is hidden if it must be;
+ * UINT32_MAX when there is none. Random first, then a scan. */
+static uint32_t pick_in(struct pick *p, uint32_t a, uint32_t b, uint32_t self, bool hidden)
 {
 	if (b <= a)
 		return UINT32_MAX;
-	uint32_t n = b - a - (self >= a && self < b);
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t k = a + (uint32_t)fc_rng_below(p->rng, b - a);
+		if (k != self && (!hidden || p->m->funcs[k].hidden))
+			return k;
+	}
+	uint32_t start = a + (uint32_t)fc_rng_below(p->rng, b - a);
+	for (uint32_t i = 0; i < b - a; i++) {
+		uint32_t k = a + (start - a + i) % (b - a);
+		if (k != self && (!hidden || p->m->funcs[k].hidden))
+			return k;
+	}
+	return UINT32_MAX;
+}
+
+/* Far: beyond [lo, hi] from `at` by the margin, on either side. */
+static uint32_t pick_far(struct pick *p, int64_t at, int64_t lo, int64_t hi, bool hidden)
+{
+	uint32_t f0 = lower_bound(p->m, at + lo - p->margin);
+	uint32_t f1 = lower_bound(p->m, at + hi + p->margin + 1);
+	uint64_t n = f0 + (uint64_t)(p->m->nfuncs - f1);
 	if (!n)
 		return UINT32_MAX;
-	uint32_t k = a + (uint32_t)fc_rng_below(rng, n);
-	if (self >= a && self < b && k >= self)
-		k++;
+	bool below = fc_rng_below(p->rng, n) < f0;
+	uint32_t k = below ? pick_in(p, 0, f0, UINT32_MAX, hidden)
+			   : pick_in(p, f1, p->m->nfuncs, UINT32_MAX, hidden);
+	if (k == UINT32_MAX)
+		k = below ? pick_in(p, f1, p->m->nfuncs, UINT32_MAX, hidden)
+			  : pick_in(p, 0, f0, UINT32_MAX, hidden);
 	return k;
+}
+
+static bool reach_is_finite(const struct fc_form *f)
+{
+	return f->lo || f->hi;
+}
+
+/* May `f` at text offset `at` point at the data objects? */
+static bool data_reachable(const struct pick *p, const struct fc_form *f, int64_t at)
+{
+	if (f->abs && f->abs_max)
+		return p->text_end + BASE_SLACK + DATA_SLACK + FC_VAR_SIZE <= f->abs_max;
+	if (!reach_is_finite(f))
+		return true;
+	int64_t d0 = (int64_t)p->text_end - at, d1 = d0 + DATA_SLACK;
+	return d0 >= f->lo + p->margin && d1 <= f->hi - p->margin;
+}
+
+static int parse_forms(const struct fc_gen_opts *o, bool *allowed)
+{
+	const struct target *t = o->t;
+	for (unsigned i = 0; i < t->nforms; i++)
+		allowed[i] = !o->forms && !(t->forms[i].abs && o->mode != FC_MODE_EXE);
+	if (!o->forms)
+		return 0;
+	char *l = fc_xstrdup(o->forms), *save = NULL;
+	int r = 0;
+	for (char *w = strtok_r(l, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		const struct fc_form *f = fc_form_find(t, w);
+		if (!f) {
+			r = fc_err("gen: %s has no form '%s'", t->name, w);
+			break;
+		}
+		if (f->abs && o->mode != FC_MODE_EXE) {
+			r = fc_err("gen: form '%s' is an absolute address: --mode exe only", w);
+			break;
+		}
+		allowed[f - t->forms] = true;
+	}
+	free(l);
+	return r;
+}
+
+/* Weighted choice among allowed forms passing `want`. */
+static int choose_form(const struct target *t, const bool *allowed, uint64_t *rng,
+		       bool (*want)(const struct fc_form *))
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < t->nforms; i++)
+		if (allowed[i] && want(&t->forms[i]))
+			total += t->forms[i].weight ? t->forms[i].weight : 1;
+	if (!total)
+		return -1;
+	uint64_t k = fc_rng_below(rng, total);
+	for (unsigned i = 0; i < t->nforms; i++) {
+		if (!allowed[i] || !want(&t->forms[i]))
+			continue;
+		uint64_t w = t->forms[i].weight ? t->forms[i].weight : 1;
+		if (k < w)
+			return (int)i;
+		k -= w;
+	}
+	return -1;
+}
+
+static bool want_body(const struct fc_form *f) { return !f->tail_only; }
+static bool want_tail(const struct fc_form *f) { return f->tail_only; }
+static bool want_call(const struct fc_form *f) { return f->sem == FC_SEM_CALL && !f->abs; }
+
+/* Must the target of this form be non-preemptible in this mode? */
+static bool needs_hidden(const struct target *t, enum fc_mode mode, const struct fc_form *f)
+{
+	if (mode != FC_MODE_SHARED || f->got || f->plt)
+		return false;
+	if (f->sem == FC_SEM_DATA) {
+		const struct fc_reloc_info *ri = fc_reloc_info(t, f->reloc);
+		return !(ri && ri->dyn == FC_DYN_SYMBOLIC);
+	}
+	return true;
 }
 
 int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
@@ -47,62 +162,92 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 	m->generator = FC_GEN_VERSION;
 	m->seed = o->seed;
 	m->size = o->size;
+	m->mode = o->mode;
+	m->relax = o->relax;
 	m->nfuncs = o->funcs;
-	m->options = fc_xasprintf("--funcs %u --objs %u --calls %u --far %u --tail %u",
-				  o->funcs, o->objs, o->calls, o->far_pct, o->tail_pct);
+	m->nobjs = o->objs;
+	m->options = fc_xasprintf("--funcs %u --objs %u --calls %u --far %u --tail %u --mode %s%s "
+				  "--forms %s --unfixable %u",
+				  o->funcs, o->objs, o->calls, o->far_pct, o->tail_pct,
+				  fc_mode_name(o->mode), o->relax ? "" : " --no-relax",
+				  o->forms ? o->forms : "default", o->unfixable);
 	if (o->funcs < 2)
 		return fc_err("gen: --funcs must be at least 2");
-	m->funcs = fc_xcalloc(m->nfuncs, sizeof *m->funcs);
-	uint64_t rng = o->seed ^ 0x66617263616c6c00ULL; /* "farcall" */
-
-	/* Sites per function and their kinds. */
-	uint32_t *nsites = fc_xcalloc(m->nfuncs, sizeof *nsites);
-	uint8_t *tail = fc_xcalloc(m->nfuncs, 1);
-	uint64_t total = 0;
-	for (uint32_t i = 0; i < m->nfuncs; i++) {
-		nsites[i] = i == 0 ? 1 : o->calls / 2 + (uint32_t)fc_rng_below(&rng, o->calls + 1);
-		tail[i] = i && nsites[i] && fc_rng_below(&rng, 100) < o->tail_pct &&
-			  t->site_reloc(FC_SITE_TAIL);
-		total += nsites[i];
+	if (!t->emit_site || !t->nforms)
+		return fc_err("gen: the %s target cannot generate code yet", t->name);
+	bool allowed[64] = {0};
+	if (t->nforms > 64 || parse_forms(o, allowed) < 0)
+		return -1;
+	int entry_form = choose_form(t, allowed, &(uint64_t){1}, want_call);
+	if (entry_form < 0) {
+		/* _start needs some call; take the target's first call form. */
+		for (unsigned i = 0; i < t->nforms && entry_form < 0; i++)
+			if (t->forms[i].sem == FC_SEM_CALL && !t->forms[i].abs)
+				entry_form = (int)i;
 	}
-	m->nsites = total;
-	m->sites = fc_xcalloc(total ? total : 1, sizeof *m->sites);
+	uint64_t rng = o->seed ^ 0x66617263616c6c00ULL; /* "farcall" */
+	m->funcs = fc_xcalloc(m->nfuncs, sizeof *m->funcs);
 
-	/* Sizes and site offsets, from a body with placeholder callees. */
-	struct fc_code code = {0};
-	struct fc_body_site *bs = NULL;
-	size_t bscap = 0;
-	uint64_t code_total = 0, si = 0;
-	int r = -1;
+	/* Forms of every site, function by function; DATA forms become words
+	 * in their object's data. */
+	size_t cap = (size_t)m->nfuncs * (o->calls + 1) + 16, ns = 0;
+	m->sites = fc_xcalloc(cap, sizeof *m->sites);
+	struct fc_site *dsites = NULL;
+	size_t nds = 0, dcap = 0;
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
-		if (nsites[i] > bscap) {
-			bscap = nsites[i] * 2;
-			bs = fc_xrealloc(bs, bscap * sizeof *bs);
+		struct fc_func *fn = &m->funcs[i];
+		fn->obj = (uint32_t)((uint64_t)i * o->objs / m->nfuncs);
+		fn->hidden = o->mode == FC_MODE_SHARED && i % 2 == 0;
+		uint32_t n = i == 0 ? 1 : o->calls / 2 + (uint32_t)fc_rng_below(&rng, o->calls + 1);
+		bool tail = i && n && fc_rng_below(&rng, 100) < o->tail_pct;
+		fn->first_site = (uint32_t)ns;
+		for (uint32_t k = 0; k < n; k++) {
+			int fi = i == 0 ? entry_form
+			       : (tail && k + 1 == n) ? choose_form(t, allowed, &rng, want_tail)
+						      : choose_form(t, allowed, &rng, want_body);
+			if (fi < 0)
+				continue; /* no tail form allowed: no tail call */
+			struct fc_site s = {.caller = i, .form = (uint8_t)fi};
+			if (t->forms[fi].sem == FC_SEM_DATA) {
+				if (nds == dcap)
+					dsites = fc_xrealloc(dsites, (dcap = dcap * 2 + 64) * sizeof *dsites);
+				s.caller = fn->obj; /* object, for now */
+				dsites[nds++] = s;
+				continue;
+			}
+			if (ns == cap)
+				m->sites = fc_xrealloc(m->sites, (cap *= 2) * sizeof *m->sites);
+			m->sites[ns++] = s;
+			fn->nsites++;
 		}
-		for (uint32_t k = 0; k < nsites[i]; k++)
-			bs[k] = (struct fc_body_site){
-				.kind = (tail[i] && k + 1 == nsites[i]) ? FC_SITE_TAIL : FC_SITE_CALL};
-		struct fc_body b = {bs, nsites[i]};
-		fc_code_reset(&code);
-		if (t->emit_func(&code, &b, i == 0) < 0) {
-			fc_err("gen: %s cannot encode the requested sites", t->name);
+	}
+
+	/* Sizes and site offsets, from bodies with placeholder targets. */
+	struct fc_code code = {0}, pool = {0};
+	uint32_t *offs = NULL;
+	size_t offcap = 0;
+	uint64_t code_total = 0;
+	int r = -1;
+	uint8_t *palign = fc_xcalloc(m->nfuncs, 1);
+	for (uint32_t i = 0; i < m->nfuncs; i++) {
+		struct fc_func *fn = &m->funcs[i];
+		if (fn->nsites > offcap)
+			offs = fc_xrealloc(offs, (offcap = fn->nsites * 2) * sizeof *offs);
+		if (fc_emit_body(t, &m->sites[fn->first_site], fn->nsites, o->relax, i == 0, &code,
+				 &pool, offs, NULL) < 0) {
+			fc_err("gen: %s cannot encode %s's sites", t->name, i ? "a function" : "_start");
 			goto out;
 		}
-		struct fc_func *fn = &m->funcs[i];
 		fn->size = (uint32_t)code.len;
-		fn->first_site = (uint32_t)si;
-		fn->nsites = nsites[i];
-		fn->obj = (uint32_t)((uint64_t)i * o->objs / m->nfuncs);
-		for (uint32_t k = 0; k < nsites[i]; k++, si++) {
-			m->sites[si].caller = i;
-			m->sites[si].off = bs[k].off;
-			m->sites[si].kind = (uint8_t)bs[k].kind;
-		}
+		palign[i] = pool.len ? 8 : 0;
+		for (uint32_t k = 0; k < fn->nsites; k++)
+			m->sites[fn->first_site + k].off = offs[k];
 		code_total += code.len;
 	}
 
 	/* Layout: padding after each function, 0.5x to 1.5x the mean gap. */
-	if (code_total > o->size) {
+	uint64_t align_total = (uint64_t)m->nfuncs * 8;
+	if (code_total + align_total > o->size) {
 		char a[32], b[32];
 		fc_err("gen: --size %s is too small for %u functions (%s of code); "
 		       "raise --size or lower --funcs",
@@ -110,84 +255,177 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 		       fc_fmt_size(code_total, b, sizeof b));
 		goto out;
 	}
-	uint64_t budget = o->size - code_total, wsum = 0, used = 0, addr = 0;
+	uint64_t budget = o->size - code_total - align_total, wsum = 0, used = 0, addr = 0;
 	uint32_t *w = fc_xcalloc(m->nfuncs, sizeof *w);
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		wsum += w[i] = 512 + (uint32_t)fc_rng_below(&rng, 1025);
-	uint64_t al = t->func_align;
+	uint64_t fal = t->func_align;
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		struct fc_func *fn = &m->funcs[i];
-		uint64_t pad = (uint64_t)((unsigned __int128)budget * w[i] / wsum) & ~(al - 1);
+		uint64_t al = palign[i] > fal ? palign[i] : fal;
+		uint64_t pad = (uint64_t)((unsigned __int128)budget * w[i] / wsum) & ~(fal - 1);
 		if (i + 1 == m->nfuncs)
-			pad = (budget - used) & ~(al - 1);
+			pad = (budget - used) & ~(fal - 1);
 		used += pad;
+		addr = (addr + al - 1) & ~(al - 1);
 		fn->addr = addr;
 		fn->pad = pad;
 		addr += fn->size + pad;
 	}
 	free(w);
 
-	/* Callees. The margin keeps "near" sites near and "far" sites far even
-	 * after the linker inserts thunks and aligns sections. */
-	int64_t lo, hi;
-	t->site_range(FC_SITE_CALL, &lo, &hi);
-	int64_t margin = (hi - lo) / 32;
-	for (uint64_t k = 0; k < m->nsites; k++) {
+	/* Targets. */
+	struct pick p = {.m = m, .rng = &rng, .text_end = addr, .margin = 0};
+	for (uint64_t k = 0; k < ns; k++) {
 		struct fc_site *s = &m->sites[k];
-		t->site_range((enum fc_site_kind)s->kind, &lo, &hi);
-		int64_t a = (int64_t)(m->funcs[s->caller].addr + s->off);
-		uint32_t n0 = lower_bound(m, a + lo + margin);
-		uint32_t n1 = lower_bound(m, a + hi - margin + 1);
-		uint32_t f0 = lower_bound(m, a + lo - margin);         /* [0, f0) far below */
-		uint32_t f1 = lower_bound(m, a + hi + margin + 1);     /* [f1, N) far above */
-		uint64_t nfar = f0 + (m->nfuncs - f1);
-		bool want_far = fc_rng_below(&rng, 100) < o->far_pct;
+		const struct fc_form *f = &t->forms[s->form];
+		int64_t at = (int64_t)(m->funcs[s->caller].addr + s->off);
+		bool hidden = needs_hidden(t, o->mode, f);
+		int64_t lo = f->lo, hi = f->hi;
+		bool finite = reach_is_finite(f);
+		/* The margin keeps near sites near and far sites far after the
+		 * linker inserts thunks and aligns sections. */
+		p.margin = finite ? (hi - lo) / 32 : 0;
+		if (f->sem == FC_SEM_ADDR && f->data_target && fc_rng_below(&rng, 2) &&
+		    data_reachable(&p, f, at)) {
+			s->target = FC_REF_DATA_BIT | (2 * m->funcs[s->caller].obj); /* its var */
+			if (hidden && o->mode == FC_MODE_SHARED && (m->funcs[s->caller].obj % 2))
+				s->target = FC_REF_DATA_BIT | (2 * (m->funcs[s->caller].obj & ~1u));
+			/* A GOT entry holds the symbol itself: compilers never put
+			 * an addend on a GOT relocation, and linkers disagree on
+			 * what one would mean. */
+			s->addend = f->got ? 0 : 8 * (int64_t)fc_rng_below(&rng, FC_VAR_SIZE / 8);
+			continue;
+		}
 		uint32_t c = UINT32_MAX;
-		if (want_far && nfar) {
-			uint64_t j = fc_rng_below(&rng, nfar);
-			c = j < f0 ? (uint32_t)j : (uint32_t)(f1 + (j - f0));
-			s->far = 1;
+		if (f->abs && f->abs_max) {
+			/* The target's absolute address must fit the form. */
+			uint32_t lim = lower_bound(m, (int64_t)(f->abs_max - BASE_SLACK));
+			c = pick_in(&p, 0, lim, s->caller, hidden);
+		} else if (!finite) {
+			c = pick_in(&p, 0, m->nfuncs, s->caller, hidden);
 		} else {
-			c = pick_in(&rng, n0, n1, s->caller);
-			if (c == UINT32_MAX && nfar) {
-				uint64_t j = fc_rng_below(&rng, nfar);
-				c = j < f0 ? (uint32_t)j : (uint32_t)(f1 + (j - f0));
+			bool want_far = f->thunkable && fc_rng_below(&rng, 100) < o->far_pct;
+			if (want_far && (c = pick_far(&p, at, lo, hi, hidden)) != UINT32_MAX)
 				s->far = 1;
-			}
+			if (c == UINT32_MAX)
+				c = pick_in(&p, lower_bound(m, at + lo + p.margin),
+					    lower_bound(m, at + hi - p.margin + 1), s->caller, hidden);
+			if (c == UINT32_MAX && f->thunkable && (c = pick_far(&p, at, lo, hi, hidden)) != UINT32_MAX)
+				s->far = 1;
 		}
 		if (c == UINT32_MAX) {
-			/* Only the caller itself is within reach and nothing is far
-			 * enough: take the nearest other function, whatever it is. */
-			c = s->caller + 1 < m->nfuncs ? s->caller + 1 : s->caller - 1;
-			int64_t d = (int64_t)m->funcs[c].addr - a;
-			s->far = d < lo || d > hi;
+			/* Nothing else in reach: the caller itself always is. */
+			c = s->caller;
+			if (hidden && !m->funcs[c].hidden) {
+				fc_err("gen: fn_%u: no hidden function within reach of %s", s->caller,
+				       f->name);
+				goto out;
+			}
 		}
-		s->callee = c;
+		s->target = c;
+	}
+	/* The sites no linker can fix: non-thunkable forms aimed beyond reach. */
+	uint32_t made = 0;
+	for (uint64_t k = 0; k < ns && made < o->unfixable; k++) {
+		uint64_t j = (k * 7919 + o->seed) % ns; /* spread over the program */
+		struct fc_site *s = &m->sites[j];
+		const struct fc_form *f = &t->forms[s->form];
+		if (f->thunkable || !reach_is_finite(f) || s->expect_error || s->caller == 0 ||
+		    (f->sem != FC_SEM_CALL && f->sem != FC_SEM_JUMP))
+			continue;
+		int64_t at = (int64_t)(m->funcs[s->caller].addr + s->off);
+		p.margin = (f->hi - f->lo) / 32;
+		uint32_t c = pick_far(&p, at, f->lo, f->hi, needs_hidden(t, o->mode, f));
+		if (c == UINT32_MAX)
+			continue;
+		s->target = c;
+		s->far = 1;
+		s->expect_error = 1;
+		made++;
+	}
+	if (made < o->unfixable) {
+		char a[32];
+		fc_err("gen: only %u of --unfixable %u sites can be put out of reach at --size %s "
+		       "with these forms; raise --size", made, o->unfixable,
+		       fc_fmt_size(o->size, a, sizeof a));
+		goto out;
 	}
 
-	/* Names. */
-	uint64_t *offs = fc_xcalloc(m->nfuncs, sizeof *offs);
-	char nb[32];
+	/* Data objects: var_N and words_N per object; DATA sites into words_N. */
+	m->ndatas = 2 * m->nobjs;
+	m->datas = fc_xcalloc(m->ndatas, sizeof *m->datas);
+	uint32_t *wlen = fc_xcalloc(m->nobjs, sizeof *wlen);
+	for (size_t k = 0; k < nds; k++) {
+		struct fc_site *s = &dsites[k];
+		const struct fc_form *f = &t->forms[s->form];
+		uint32_t obj = s->caller;
+		wlen[obj] = (wlen[obj] + f->size - 1) & ~(f->size - 1);
+		s->caller = FC_REF_DATA_BIT | (2 * obj + 1);
+		s->off = wlen[obj];
+		wlen[obj] += f->size;
+		bool hidden = needs_hidden(t, o->mode, f);
+		/* A word points at its own var, or at a function in reach. */
+		int64_t at = (int64_t)addr; /* the words are after .text */
+		int64_t lo = f->lo, hi = f->hi;
+		p.margin = reach_is_finite(f) ? (hi - lo) / 32 : 0;
+		uint32_t c = UINT32_MAX;
+		if (fc_rng_below(&rng, 2)) {
+			if (!reach_is_finite(f))
+				c = pick_in(&p, 0, m->nfuncs, UINT32_MAX, hidden);
+			else
+				c = pick_in(&p, lower_bound(m, at + DATA_SLACK + lo + p.margin),
+					    lower_bound(m, at + hi - p.margin), UINT32_MAX, hidden);
+		}
+		if (c == UINT32_MAX) {
+			uint32_t v = 2 * obj;
+			if (hidden && o->mode == FC_MODE_SHARED && obj % 2)
+				v = 2 * (obj & ~1u);
+			s->target = FC_REF_DATA_BIT | v;
+			s->addend = 8 * (int64_t)fc_rng_below(&rng, FC_VAR_SIZE / 8);
+		} else {
+			s->target = c;
+		}
+	}
+	uint64_t *foffs = fc_xcalloc(m->nfuncs, sizeof *foffs);
+	uint64_t *doffs = fc_xcalloc(m->ndatas, sizeof *doffs);
+	char nb[48];
+	for (uint32_t i = 0; i < m->nobjs; i++) {
+		snprintf(nb, sizeof nb, "var_%u", i);
+		doffs[2 * i] = fc_manifest_add_name(m, nb);
+		m->datas[2 * i] = (struct fc_data){.obj = i, .size = FC_VAR_SIZE,
+						   .hidden = o->mode == FC_MODE_SHARED && i % 2 == 0};
+		snprintf(nb, sizeof nb, "words_%u", i);
+		doffs[2 * i + 1] = fc_manifest_add_name(m, nb);
+		m->datas[2 * i + 1] = (struct fc_data){.obj = i, .size = wlen[i], .hidden = true,
+						       .words = true};
+	}
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		if (i == 0)
-			offs[i] = fc_manifest_add_name(m, "_start");
+			foffs[i] = fc_manifest_add_name(m, "_start");
 		else {
 			snprintf(nb, sizeof nb, "fn_%u", i);
-			offs[i] = fc_manifest_add_name(m, nb);
+			foffs[i] = fc_manifest_add_name(m, nb);
 		}
 	}
-	fc_manifest_fix_names(m, offs);
-	free(offs);
-
-	m->nobjs = o->objs;
+	fc_manifest_fix_names(m, foffs, doffs);
+	free(foffs);
+	free(doffs);
+	free(wlen);
+	/* DATA sites after the function sites. */
+	if (ns + nds > cap)
+		m->sites = fc_xrealloc(m->sites, (ns + nds) * sizeof *m->sites);
+	memcpy(m->sites + ns, dsites, nds * sizeof *dsites);
+	m->nsites = ns + nds;
 	m->objs = fc_xcalloc(m->nobjs, sizeof *m->objs);
 	for (uint32_t i = 0; i < m->nobjs; i++)
 		m->objs[i] = fc_xasprintf("obj%04u.o", i);
 	r = 0;
 out:
 	fc_code_free(&code);
-	free(bs);
-	free(nsites);
-	free(tail);
+	fc_code_free(&pool);
+	free(offs);
+	free(dsites);
+	free(palign);
 	return r;
 }

@@ -200,7 +200,24 @@ static char **link_argv(const struct fc_linker *l, const struct target *t,
 	 * would be the parent's alone. */
 	if (l->flavor == FC_LD_MOLD)
 		a[n++] = fc_xstrdup("--no-fork");
-	a[n++] = fc_xstrdup("-static");
+	switch (m->mode) {
+	case FC_MODE_EXE:
+		a[n++] = fc_xstrdup("-static");
+		break;
+	case FC_MODE_PIE:
+		/* A PIE with no interpreter: nothing here runs a dynamic loader
+		 * (emu applies the dynamic relocations itself). */
+		a[n++] = fc_xstrdup("-pie");
+		if (l->flavor != FC_LD_GOLD)
+			a[n++] = fc_xstrdup("--no-dynamic-linker");
+		break;
+	case FC_MODE_SHARED:
+		a[n++] = fc_xstrdup("-shared");
+		break;
+	}
+	/* Relaxation off in the objects: off in the linker too. */
+	if (!m->relax && t->site_symbols)
+		a[n++] = fc_xstrdup("--no-relax");
 	a[n++] = fc_xstrdup("-e");
 	a[n++] = fc_xstrdup("_start");
 	a[n++] = fc_xstrdup("-o");

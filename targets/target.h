@@ -1,7 +1,12 @@
 /* One hook table per architecture, in the manner of elfutils' libebl
  * backends: generic code (gen, link, emu, verify) asks the target and never
  * switches on the architecture itself. fc_target_find() fills defaults once,
- * so callers never test a hook for NULL. */
+ * so callers never test a hook for NULL.
+ *
+ * A target describes its "forms": the instruction sequences (or data words)
+ * the generator can put at a site, each with what executing it must do
+ * (its semantics), how far it reaches, and whether linkers make thunks for
+ * it. Generic code picks forms, places them, and checks them by semantics. */
 #ifndef FC_TARGET_H
 #define FC_TARGET_H
 
@@ -9,12 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a call site in the generated program is. Shared by every arch; a
- * target says which kinds it can encode through site_reloc(). */
-enum fc_site_kind {
-	FC_SITE_CALL, /* call that sets the return address (arm64 BL) */
-	FC_SITE_TAIL, /* tail call, return address untouched (arm64 B) */
-	FC_SITE__N
+/* What executing a site must do. */
+enum fc_sem {
+	FC_SEM_CALL, /* arrive at the target's entry with the return address set */
+	FC_SEM_JUMP, /* arrive at the target's entry, return address untouched
+	              * (tail calls, conditional branches the baseline makes taken) */
+	FC_SEM_ADDR, /* after the sequence, register `result` holds target+addend */
+	FC_SEM_DATA, /* a word in a data section holds what the relocation says */
 };
 
 /* A decoded instruction reduced to what the checks need, as objtool's
@@ -24,86 +30,129 @@ enum fc_insn_type {
 	FC_INSN_CALL,      /* direct call, dest known */
 	FC_INSN_JUMP,      /* direct unconditional jump, dest known */
 	FC_INSN_JUMP_COND, /* direct conditional jump, dest known */
-	FC_INSN_JUMP_IND,  /* indirect jump (br x16) */
+	FC_INSN_JUMP_IND,  /* indirect jump (br x16, jr t1, jmp *) */
 	FC_INSN_CALL_IND,
 	FC_INSN_RET,
 	FC_INSN_TRAP,
 };
 
-/* A relocation the generator asks for: at `off` in the function body,
- * against function `callee` (an index in the program model) + addend. */
+struct fc_form {
+	const char *name;     /* in the manifest and --forms: "bl", "adrp+add" */
+	const char *mnemonic; /* in messages: "BL", "ADRP+ADD" */
+	enum fc_sem sem;
+	int64_t lo, hi;       /* reach: displacement from the site; 0, 0 = anywhere */
+	bool thunkable;       /* linkers route an out-of-reach one through a thunk */
+	bool abs;             /* an absolute address: static executables only */
+	uint64_t abs_max;     /* abs: the largest address it can hold (0: any) */
+	bool got;             /* through the GOT: fine against preemptible symbols */
+	bool plt;             /* a call a linker may send through a PLT entry */
+	bool tail_only;       /* must end the function (a tail call) */
+	bool data_target;     /* may point at a data object (ADDR, DATA) */
+	int result;           /* ADDR: index in gprs[] of the register it sets */
+	uint32_t reloc;       /* DATA: the relocation of the word */
+	unsigned size;        /* DATA: bytes of the word (also its alignment) */
+	unsigned weight;      /* how often the generator picks it by default */
+};
+
+/* What a relocation the generator asks for refers to. */
+enum fc_ref {
+	FC_REF_TARGET, /* the site's target (a function or a data object) */
+	FC_REF_LABEL,  /* a label defined in the same body (fc_code_label) */
+};
+
 struct fc_reloc_req {
 	uint32_t off;
 	uint32_t type;
-	uint32_t callee;
-	int64_t addend;
+	uint8_t ref;     /* enum fc_ref */
+	uint32_t label;  /* FC_REF_LABEL: label index */
+	int64_t addend;  /* FC_REF_TARGET: added to the site's own addend */
+	uint32_t site;   /* set by generic code: which site of the body asked */
 };
 
-/* A function body under construction. */
+/* A body under construction: code or data bytes, their relocations, and
+ * labels (local symbols) defined in it. */
 struct fc_code {
 	uint8_t *buf;
 	size_t len, cap;
 	struct fc_reloc_req *rel;
 	size_t nrel, relcap;
+	uint32_t *labels; /* offsets */
+	size_t nlabels, labcap;
 };
 void fc_code_reset(struct fc_code *c);
 void fc_code_free(struct fc_code *c);
-void fc_code_put32(struct fc_code *c, uint32_t word); /* little-endian */
-void fc_code_reloc(struct fc_code *c, uint32_t type, uint32_t callee, int64_t addend);
+void fc_code_put16(struct fc_code *c, uint16_t v); /* little-endian */
+void fc_code_put32(struct fc_code *c, uint32_t v);
+void fc_code_put64(struct fc_code *c, uint64_t v);
+void fc_code_put(struct fc_code *c, const void *p, size_t n);
+void fc_code_align(struct fc_code *c, unsigned a, uint8_t fill);
+/* A relocation at the current offset (+ `delta`). */
+void fc_code_reloc(struct fc_code *c, uint32_t type, enum fc_ref ref, uint32_t label,
+		   int64_t addend, int delta);
+uint32_t fc_code_label(struct fc_code *c); /* a label at the current offset */
+/* A label of the literal pool (fc_emit.pool) rather than of the body. */
+#define FC_LABEL_POOL 0x80000000u
 
-/* What the generator wants in one function: its call sites in order. */
-struct fc_body_site {
-	enum fc_site_kind kind;
-	uint32_t callee;
-	int64_t addend;
-	uint32_t off; /* out: where the target put the site's first byte */
+/* What emit_site gets besides the form. */
+struct fc_emit {
+	bool relax;             /* RISC-V: mark relaxable relocations */
+	struct fc_code *pool;   /* literal pool, appended after the function */
+	uint32_t site_label;    /* label at the site's first byte */
 };
-struct fc_body {
-	struct fc_body_site *sites;
-	unsigned nsites; /* a FC_SITE_TAIL, if any, is the last one */
+
+/* Classes of dynamic relocations a loader must apply (relocs.def says
+ * which type is which). */
+enum fc_dyn {
+	FC_DYN_NONE,      /* not a dynamic relocation we know */
+	FC_DYN_RELATIVE,  /* B + A */
+	FC_DYN_SYMBOLIC,  /* S + A (GLOB_DAT, JUMP_SLOT, ABS64) */
+	FC_DYN_IGNORE,    /* R_*_NONE */
 };
 
 struct fc_reloc_info {
 	uint32_t type;
 	const char *name;
+	enum fc_dyn dyn;
 };
+
+struct uc_struct;
 
 struct target {
 	const char *name;       /* "arm64" */
 	const char *aliases;    /* space-separated: "aarch64" */
 	uint16_t e_machine;
+	uint32_t e_flags;       /* of the objects gen writes (RISC-V: float ABI, RVC) */
 	int uc_arch, uc_mode;   /* Unicorn */
-	int cs_arch, cs_mode;   /* Capstone */
 	unsigned insn_align;    /* smallest instruction size and alignment */
 	unsigned func_align;    /* section alignment the generator uses */
-	uint8_t trap[4];        /* what a stray jump into padding executes */
-	unsigned trap_len;
 
 	/* ABI registers, as Unicorn register ids. */
-	int reg_pc, reg_sp, reg_ra;
-	const int *gprs;          /* every general register a thunk must keep... */
+	int reg_pc, reg_sp, reg_ra; /* reg_ra < 0: the return address is pushed */
+	const int *gprs;             /* every register a thunk must keep... */
 	const char *const *gpr_names;
 	unsigned ngprs;
-	const int *scratch;       /* ...except these (arm64: x16, x17) */
+	const int *scratch;          /* ...except these (arm64: x16, x17) */
 	unsigned nscratch;
+	bool site_symbols;           /* relaxation moves code: a local symbol
+	                              * ".fc.sN" marks each site */
 
-	/* Linkers: the cross GNU ld and gold for this arch, lld/mold emulation. */
+	/* Linkers: the cross GNU ld and gold for this arch (NULL: none),
+	 * and the emulation name for -m. */
 	const char *gnu_ld, *gnu_gold, *ld_emulation;
 
 	const struct fc_reloc_info *relocs; /* from relocs.def */
 	unsigned nrelocs;
+	const struct fc_form *forms;
+	unsigned nforms;
 
 	/* Hooks. */
-	/* The relocation type that fixes a site of this kind, 0 if the
-	 * target cannot encode the kind. */
-	uint32_t (*site_reloc)(enum fc_site_kind kind);
-	/* Mnemonic for messages: "BL". */
-	const char *(*site_mnemonic)(enum fc_site_kind kind);
-	/* Reachable displacements [lo, hi] from the site for the kind. */
-	void (*site_range)(enum fc_site_kind kind, int64_t *lo, int64_t *hi);
-	/* Emit a whole function (prologue, sites, epilogue) with relocations
-	 * against callees; records each site's offset in b->sites[i].off. */
-	int (*emit_func)(struct fc_code *c, struct fc_body *b, bool is_entry);
+	/* The function around the sites: entry, and the end (ret, or nothing
+	 * when a tail call ends it; brk/ebreak/ud2 for the entry function). */
+	void (*emit_prologue)(struct fc_code *c);
+	void (*emit_epilogue)(struct fc_code *c);
+	void (*emit_return)(struct fc_code *c, bool is_entry);
+	/* One site of a code form, with relocations against the target. */
+	int (*emit_site)(struct fc_code *c, const struct fc_form *f, const struct fc_emit *x);
 	/* Apply relocation `type` at `loc` (address P) for value S+A. Returns
 	 * -ERANGE when the value does not fit, -EINVAL for an unknown type. */
 	int (*apply_reloc)(uint32_t type, uint8_t *loc, uint64_t P, uint64_t SA);
@@ -111,14 +160,32 @@ struct target {
 	 * direct branches give their destination. Returns the length. */
 	unsigned (*decode)(const uint8_t *p, size_t avail, uint64_t pc,
 			   enum fc_insn_type *type, uint64_t *dest);
+	/* The site's sequence of form `f` as the output has it (relaxation may
+	 * have shortened it): its bytes, and via *ninsns its instructions.
+	 * 0 when the bytes are not that form at all. */
+	unsigned (*seq_len)(const struct fc_form *f, const uint8_t *p, size_t avail,
+			    uint64_t pc, unsigned *ninsns);
+	/* One instruction as text for traces; returns its length, 0 when it
+	 * cannot be decoded. */
+	unsigned (*disasm)(const uint8_t *p, size_t avail, uint64_t pc, char *buf, size_t len);
+	/* Set what the registers list does not cover (flags) to the values
+	 * every site starts from. */
+	void (*init_cpu)(struct uc_struct *uc);
+	/* Test support (tests/tools/fc-patch): a sequence at `at` that puts
+	 * `dest` in a scratch register and jumps there; a direct jump from
+	 * `at` to `dest`. Return bytes written to buf (0: cannot). */
+	size_t (*enc_jump_abs)(uint8_t *buf, uint64_t at, uint64_t dest);
+	size_t (*enc_jump)(uint8_t *buf, uint64_t at, uint64_t dest);
 };
 
 const struct target *fc_target_find(const char *name);
-/* "arm64" for an e_machine, NULL when no target knows it. */
+/* The target for an e_machine, NULL when no target knows it. */
 const struct target *fc_target_by_machine(unsigned e_machine);
-const char *fc_target_names(void); /* "arm64" — for usage messages */
+const char *fc_target_names(void); /* "arm64 amd64 riscv64" */
+const struct fc_reloc_info *fc_reloc_info(const struct target *t, uint32_t type);
 const char *fc_reloc_name(const struct target *t, uint32_t type);
-const char *fc_site_kind_name(enum fc_site_kind k); /* "call", "tail" */
-int fc_site_kind_parse(const char *s, enum fc_site_kind *k);
+const struct fc_form *fc_form_find(const struct target *t, const char *name);
+/* Index of a Unicorn register id in gprs[], -1 if absent. */
+int fc_gpr_index(const struct target *t, int uc_reg);
 
 #endif

@@ -6,12 +6,17 @@
  * is further, the linker must route the branch through a thunk ("veneer" in
  * bfd) that it places within range. AAPCS64 reserves x16 and x17 (IP0/IP1)
  * for exactly that: a veneer may clobber them and nothing else. Conditional
- * branches (B.cond, CBZ: +-1 MiB; TBZ: +-32 KiB) get no thunks from any
- * linker: out of range they are a link error.
+ * branches (B.cond, CBZ: +-1 MiB, R_AARCH64_CONDBR19; TBZ: +-32 KiB,
+ * R_AARCH64_TSTBR14) get no thunks from any linker: out of range they are a
+ * link error. ADRP reaches +-4 GiB in pages; a GOT load (ADRP+LDR) may be
+ * relaxed by the linker into ADRP+ADD, same length, same result.
  *
  * Thunk shapes vary (lld: ldr x16, lit; br x16 or adrp/add/br; bfd: adrp/add/br
  * or a literal form using x16 and x17; gold: adrp/add/br; mold: f$thunkN), and
  * farcall never looks at them: it executes them.
+ *
+ * Every conditional form is written so that the registers every site starts
+ * from (emu's baseline: NZCV = 0, x0 odd and non-zero) take the branch.
  *
  * Spec: ELF for the Arm 64-bit Architecture (AArch64),
  * https://github.com/ARM-software/abi-aa/blob/main/aaelf64/aaelf64.rst
@@ -24,40 +29,209 @@
 #include <unicorn/unicorn.h>
 
 #include "../target.h"
+#include "../util.h"
 
 enum {
-#define RELOC(n, v) n = v,
+#define RELOC(n, v, d) n = v,
 #include "relocs.def"
 #undef RELOC
 };
 
 static const struct fc_reloc_info arm64_relocs[] = {
-#define RELOC(n, v) {v, #n},
+#define RELOC(n, v, d) {v, #n, d},
 #include "relocs.def"
 #undef RELOC
 };
 
 /* Instruction words the generator emits. */
-#define A64_STP_FP_LR_PRE 0xa9bf7bfdu /* stp x29, x30, [sp, #-16]! */
-#define A64_MOV_FP_SP     0x910003fdu /* mov x29, sp */
+#define A64_STP_FP_LR_PRE  0xa9bf7bfdu /* stp x29, x30, [sp, #-16]! */
+#define A64_MOV_FP_SP      0x910003fdu /* mov x29, sp */
 #define A64_LDP_FP_LR_POST 0xa8c17bfdu /* ldp x29, x30, [sp], #16 */
-#define A64_RET           0xd65f03c0u /* ret */
-#define A64_BRK_0         0xd4200000u /* brk #0 */
-#define A64_BL            0x94000000u /* bl <imm26 * 4> */
-#define A64_B             0x14000000u /* b <imm26 * 4> */
+#define A64_RET            0xd65f03c0u /* ret */
+#define A64_BRK_0          0xd4200000u /* brk #0 */
+#define A64_BL             0x94000000u /* bl <imm26 * 4> */
+#define A64_B              0x14000000u /* b <imm26 * 4> */
+#define A64_B_NE           0x54000001u /* b.ne <imm19 * 4> */
+#define A64_CBNZ_X0        0xb5000000u /* cbnz x0, <imm19 * 4> */
+#define A64_TBNZ_X0_0      0x37000000u /* tbnz w0, #0, <imm14 * 4> */
+#define A64_ADRP_X0        0x90000000u /* adrp x0, <page> */
+#define A64_ADD_X0_X0      0x91000000u /* add x0, x0, #<lo12> */
+#define A64_LDR_X0_X0      0xf9400000u /* ldr x0, [x0, #<lo12>] */
+#define A64_MOVZ_X0        0xd2800000u /* movz x0, #<g0> */
+#define A64_MOVK_X0_16     0xf2a00000u /* movk x0, #<g1>, lsl #16 */
+#define A64_MOVK_X0_32     0xf2c00000u /* movk x0, #<g2>, lsl #32 */
+#define A64_MOVK_X0_48     0xf2e00000u /* movk x0, #<g3>, lsl #48 */
+#define A64_LDR_X0_LIT     0x58000000u /* ldr x0, <imm19 * 4> */
+#define A64_BR_X16         0xd61f0200u /* br x16 */
+#define A64_MOVZ_X16       0xd2800010u /* movz x16, #imm, lsl #16*hw */
+#define A64_MOVK_X16       0xf2800010u /* movk x16, #imm, lsl #16*hw */
 
-static uint32_t rd32(const uint8_t *p)
+enum { F_BL, F_B, F_BNE, F_CBNZ, F_TBNZ, F_ADRP_ADD, F_ADRP_GOT, F_MOVW, F_LDR_LIT,
+       F_ABS64, F_PREL32, F_PREL64 };
+
+#define MiB (1LL << 20)
+#define GiB (1LL << 30)
+static const struct fc_form arm64_forms[] = {
+	[F_BL] = {"bl", "BL", FC_SEM_CALL, -128 * MiB, 128 * MiB - 4, .thunkable = true,
+		  .plt = true, .weight = 60},
+	[F_B] = {"b", "B", FC_SEM_JUMP, -128 * MiB, 128 * MiB - 4, .thunkable = true,
+		 .plt = true, .tail_only = true, .weight = 8},
+	[F_BNE] = {"b.ne", "B.NE", FC_SEM_JUMP, -1 * MiB, 1 * MiB - 4, .weight = 3},
+	[F_CBNZ] = {"cbnz", "CBNZ", FC_SEM_JUMP, -1 * MiB, 1 * MiB - 4, .weight = 2},
+	[F_TBNZ] = {"tbnz", "TBNZ", FC_SEM_JUMP, -32768, 32764, .weight = 2},
+	[F_ADRP_ADD] = {"adrp+add", "ADRP+ADD", FC_SEM_ADDR, -4 * GiB, 4 * GiB - 4096,
+			.data_target = true, .result = 0, .weight = 6},
+	[F_ADRP_GOT] = {"adrp+ldr.got", "ADRP+LDR (GOT)", FC_SEM_ADDR, -4 * GiB, 4 * GiB - 4096,
+			.got = true, .data_target = true, .result = 0, .weight = 4},
+	[F_MOVW] = {"movz+movk", "MOVZ+MOVK G0..G3", FC_SEM_ADDR, .abs = true,
+		    .data_target = true, .result = 0, .weight = 2},
+	[F_LDR_LIT] = {"ldr.lit", "LDR literal", FC_SEM_ADDR, .abs = true, .data_target = true,
+		       .result = 0, .weight = 2},
+	[F_ABS64] = {"abs64", "ABS64", FC_SEM_DATA, .abs = false, .data_target = true,
+		     .reloc = R_AARCH64_ABS64, .size = 8, .weight = 3},
+	[F_PREL32] = {"prel32", "PREL32", FC_SEM_DATA, -2 * GiB, 2 * GiB - 1, .data_target = true,
+		      .reloc = R_AARCH64_PREL32, .size = 4, .weight = 2},
+	[F_PREL64] = {"prel64", "PREL64", FC_SEM_DATA, .data_target = true,
+		      .reloc = R_AARCH64_PREL64, .size = 8, .weight = 1},
+};
+
+static void rel(struct fc_code *c, uint32_t type)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	fc_code_reloc(c, type, FC_REF_TARGET, 0, 0, 0);
 }
 
-static void wr32(uint8_t *p, uint32_t v)
+/* Every function is a real AAPCS64 frame so that later checks (CFI by
+ * execution) have something true to compare against:
+ *     stp x29, x30, [sp, #-16]!
+ *     mov x29, sp
+ *     <sites>
+ *     ldp x29, x30, [sp], #16
+ *     ret | b tail_callee     ; the entry function ends in brk #0
+ * A site is never at offset 0, so no site starts on a function entry. */
+static void arm64_prologue(struct fc_code *c)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
+	fc_code_put32(c, A64_STP_FP_LR_PRE);
+	fc_code_put32(c, A64_MOV_FP_SP);
+}
+
+static void arm64_epilogue(struct fc_code *c)
+{
+	fc_code_put32(c, A64_LDP_FP_LR_POST);
+}
+
+static void arm64_return(struct fc_code *c, bool is_entry)
+{
+	fc_code_put32(c, is_entry ? A64_BRK_0 : A64_RET);
+}
+
+static int arm64_emit_site(struct fc_code *c, const struct fc_form *f, const struct fc_emit *x)
+{
+	switch (f - arm64_forms) {
+	case F_BL: rel(c, R_AARCH64_CALL26); fc_code_put32(c, A64_BL); break;
+	case F_B: rel(c, R_AARCH64_JUMP26); fc_code_put32(c, A64_B); break;
+	case F_BNE: rel(c, R_AARCH64_CONDBR19); fc_code_put32(c, A64_B_NE); break;
+	case F_CBNZ: rel(c, R_AARCH64_CONDBR19); fc_code_put32(c, A64_CBNZ_X0); break;
+	case F_TBNZ: rel(c, R_AARCH64_TSTBR14); fc_code_put32(c, A64_TBNZ_X0_0); break;
+	case F_ADRP_ADD:
+		rel(c, R_AARCH64_ADR_PREL_PG_HI21); fc_code_put32(c, A64_ADRP_X0);
+		rel(c, R_AARCH64_ADD_ABS_LO12_NC); fc_code_put32(c, A64_ADD_X0_X0);
+		break;
+	case F_ADRP_GOT:
+		rel(c, R_AARCH64_ADR_GOT_PAGE); fc_code_put32(c, A64_ADRP_X0);
+		rel(c, R_AARCH64_LD64_GOT_LO12_NC); fc_code_put32(c, A64_LDR_X0_X0);
+		break;
+	case F_MOVW:
+		rel(c, R_AARCH64_MOVW_UABS_G0_NC); fc_code_put32(c, A64_MOVZ_X0);
+		rel(c, R_AARCH64_MOVW_UABS_G1_NC); fc_code_put32(c, A64_MOVK_X0_16);
+		rel(c, R_AARCH64_MOVW_UABS_G2_NC); fc_code_put32(c, A64_MOVK_X0_32);
+		rel(c, R_AARCH64_MOVW_UABS_G3); fc_code_put32(c, A64_MOVK_X0_48);
+		break;
+	case F_LDR_LIT: {
+		/* The literal goes to the pool after the function. */
+		fc_code_align(x->pool, 8, 0);
+		uint32_t lab = fc_code_label(x->pool);
+		fc_code_reloc(x->pool, R_AARCH64_ABS64, FC_REF_TARGET, 0, 0, 0);
+		fc_code_put64(x->pool, 0);
+		fc_code_reloc(c, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, lab | FC_LABEL_POOL, 0, 0);
+		fc_code_put32(c, A64_LDR_X0_LIT);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int arm64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t SA)
+{
+	int64_t d = (int64_t)(SA - P);
+	int64_t pg = (int64_t)((SA & ~0xfffULL) - (P & ~0xfffULL));
+	uint32_t w = fc_rd32(loc);
+	switch (type) {
+	case R_AARCH64_NONE:
+		return 0;
+	case R_AARCH64_CALL26:
+	case R_AARCH64_JUMP26:
+		if (d & 3 || d < -(1LL << 27) || d > (1LL << 27) - 4)
+			return -ERANGE;
+		fc_wr32(loc, (w & 0xfc000000u) | ((uint32_t)(d >> 2) & 0x03ffffffu));
+		return 0;
+	case R_AARCH64_CONDBR19:
+	case R_AARCH64_LD_PREL_LO19:
+		if (d & 3 || d < -(1LL << 20) || d > (1LL << 20) - 4)
+			return -ERANGE;
+		fc_wr32(loc, (w & ~(0x7ffffu << 5)) | (((uint32_t)(d >> 2) & 0x7ffffu) << 5));
+		return 0;
+	case R_AARCH64_TSTBR14:
+		if (d & 3 || d < -(1LL << 15) || d > (1LL << 15) - 4)
+			return -ERANGE;
+		fc_wr32(loc, (w & ~(0x3fffu << 5)) | (((uint32_t)(d >> 2) & 0x3fffu) << 5));
+		return 0;
+	case R_AARCH64_ADR_PREL_PG_HI21:
+	case R_AARCH64_ADR_GOT_PAGE: /* applied to the GOT entry's address */
+		if (pg < -(1LL << 32) || pg >= (1LL << 32))
+			return -ERANGE;
+		{
+			uint32_t imm = (uint32_t)(pg >> 12) & 0x1fffffu;
+			fc_wr32(loc, (w & 0x9f00001fu) | (imm & 3) << 29 | (imm >> 2) << 5);
+		}
+		return 0;
+	case R_AARCH64_ADD_ABS_LO12_NC:
+		fc_wr32(loc, (w & ~(0xfffu << 10)) | (uint32_t)(SA & 0xfff) << 10);
+		return 0;
+	case R_AARCH64_LDST64_ABS_LO12_NC:
+	case R_AARCH64_LD64_GOT_LO12_NC:
+		if (SA & 7)
+			return -ERANGE;
+		fc_wr32(loc, (w & ~(0xfffu << 10)) | (uint32_t)((SA & 0xfff) >> 3) << 10);
+		return 0;
+	case R_AARCH64_MOVW_UABS_G0_NC:
+	case R_AARCH64_MOVW_UABS_G1_NC:
+	case R_AARCH64_MOVW_UABS_G2_NC:
+	case R_AARCH64_MOVW_UABS_G3: {
+		int sh = type == R_AARCH64_MOVW_UABS_G0_NC ? 0
+		       : type == R_AARCH64_MOVW_UABS_G1_NC ? 16
+		       : type == R_AARCH64_MOVW_UABS_G2_NC ? 32 : 48;
+		fc_wr32(loc, (w & ~(0xffffu << 5)) | (uint32_t)((SA >> sh) & 0xffff) << 5);
+		return 0;
+	}
+	case R_AARCH64_ABS64:
+	case R_AARCH64_PREL64:
+		fc_wr64(loc, type == R_AARCH64_ABS64 ? SA : (uint64_t)d);
+		return 0;
+	case R_AARCH64_ABS32:
+		if ((int64_t)SA < -(1LL << 31) || ((int64_t)SA >= 0 && SA >= (1ULL << 32)))
+			return -ERANGE;
+		fc_wr32(loc, (uint32_t)SA);
+		return 0;
+	case R_AARCH64_PREL32:
+		if (d < -(1LL << 31) || d >= (1LL << 32))
+			return -ERANGE;
+		fc_wr32(loc, (uint32_t)d);
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 static int64_t sext(uint64_t v, unsigned bits)
@@ -67,93 +241,6 @@ static int64_t sext(uint64_t v, unsigned bits)
 	return (int64_t)((v ^ m) - m);
 }
 
-static uint32_t arm64_site_reloc(enum fc_site_kind k)
-{
-	switch (k) {
-	case FC_SITE_CALL: return R_AARCH64_CALL26;
-	case FC_SITE_TAIL: return R_AARCH64_JUMP26;
-	default: return 0;
-	}
-}
-
-static const char *arm64_site_mnemonic(enum fc_site_kind k)
-{
-	return k == FC_SITE_CALL ? "BL" : k == FC_SITE_TAIL ? "B" : "?";
-}
-
-static void arm64_site_range(enum fc_site_kind k, int64_t *lo, int64_t *hi)
-{
-	(void)k; /* BL and B share imm26 */
-	*lo = -(1LL << 27);
-	*hi = (1LL << 27) - 4;
-}
-
-/* Every function is a real AAPCS64 frame so that later checks (CFI by
- * execution) have something true to compare against:
- *     stp x29, x30, [sp, #-16]!
- *     mov x29, sp
- *     bl  callee_k            ; one per call site
- *     ldp x29, x30, [sp], #16
- *     ret | b tail_callee     ; the entry function ends in brk #0
- * A site is never at offset 0, so no site starts on a function entry. */
-static int arm64_emit_func(struct fc_code *c, struct fc_body *b, bool is_entry)
-{
-	fc_code_put32(c, A64_STP_FP_LR_PRE);
-	fc_code_put32(c, A64_MOV_FP_SP);
-	unsigned n = b->nsites;
-	bool tail = n && b->sites[n - 1].kind == FC_SITE_TAIL;
-	for (unsigned i = 0; i < n - (tail ? 1 : 0); i++) {
-		struct fc_body_site *s = &b->sites[i];
-		if (s->kind != FC_SITE_CALL)
-			return -EINVAL;
-		s->off = (uint32_t)c->len;
-		fc_code_reloc(c, R_AARCH64_CALL26, s->callee, s->addend);
-		fc_code_put32(c, A64_BL);
-	}
-	fc_code_put32(c, A64_LDP_FP_LR_POST);
-	if (tail) {
-		struct fc_body_site *s = &b->sites[n - 1];
-		s->off = (uint32_t)c->len;
-		fc_code_reloc(c, R_AARCH64_JUMP26, s->callee, s->addend);
-		fc_code_put32(c, A64_B);
-	} else {
-		fc_code_put32(c, is_entry ? A64_BRK_0 : A64_RET);
-	}
-	return 0;
-}
-
-static int arm64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t SA)
-{
-	int64_t d = (int64_t)(SA - P);
-	uint32_t w = rd32(loc);
-	switch (type) {
-	case R_AARCH64_NONE:
-		return 0;
-	case R_AARCH64_CALL26:
-	case R_AARCH64_JUMP26:
-		if (d & 3 || d < -(1LL << 27) || d > (1LL << 27) - 4)
-			return -ERANGE;
-		wr32(loc, (w & 0xfc000000u) | ((uint32_t)(d >> 2) & 0x03ffffffu));
-		return 0;
-	case R_AARCH64_CONDBR19:
-		if (d & 3 || d < -(1LL << 20) || d > (1LL << 20) - 4)
-			return -ERANGE;
-		wr32(loc, (w & ~(0x7ffffu << 5)) | (((uint32_t)(d >> 2) & 0x7ffffu) << 5));
-		return 0;
-	case R_AARCH64_ABS64:
-		for (int i = 0; i < 8; i++)
-			loc[i] = (uint8_t)(SA >> (8 * i));
-		return 0;
-	case R_AARCH64_PREL32:
-		if (d < -(1LL << 31) || d >= (1LL << 32))
-			return -ERANGE;
-		wr32(loc, (uint32_t)d);
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 static unsigned arm64_decode(const uint8_t *p, size_t avail, uint64_t pc,
 			     enum fc_insn_type *type, uint64_t *dest)
 {
@@ -161,7 +248,7 @@ static unsigned arm64_decode(const uint8_t *p, size_t avail, uint64_t pc,
 	*dest = 0;
 	if (avail < 4)
 		return 0;
-	uint32_t w = rd32(p);
+	uint32_t w = fc_rd32(p);
 	if ((w & 0xfc000000u) == A64_BL) { /* bl */
 		*type = FC_INSN_CALL;
 		*dest = pc + (uint64_t)(sext(w, 26) * 4);
@@ -185,6 +272,53 @@ static unsigned arm64_decode(const uint8_t *p, size_t avail, uint64_t pc,
 		   (w & 0xffe0001fu) == A64_BRK_0) {     /* brk #imm */
 		*type = FC_INSN_TRAP;
 	}
+	return 4;
+}
+
+/* No linker changes an arm64 sequence's length (GOT relaxation turns
+ * ADRP+LDR into ADRP+ADD in place), so the form says it. */
+static unsigned arm64_seq_len(const struct fc_form *f, const uint8_t *p, size_t avail,
+			      uint64_t pc, unsigned *ninsns)
+{
+	(void)p; (void)pc;
+	unsigned n = 1;
+	switch (f - arm64_forms) {
+	case F_ADRP_ADD: case F_ADRP_GOT: n = 2; break;
+	case F_MOVW: n = 4; break;
+	}
+	if (avail < 4 * n)
+		return 0;
+	*ninsns = n;
+	return 4 * n;
+}
+
+static unsigned arm64_disasm(const uint8_t *p, size_t avail, uint64_t pc, char *buf, size_t len)
+{
+	return fc_cs_disasm(CS_ARCH_ARM64, CS_MODE_ARM, p, avail, pc, buf, len);
+}
+
+static void arm64_init_cpu(struct uc_struct *uc)
+{
+	uint64_t nzcv = 0; /* b.ne is taken */
+	uc_reg_write(uc, UC_ARM64_REG_NZCV, &nzcv);
+}
+
+static size_t arm64_enc_jump_abs(uint8_t *buf, uint64_t at, uint64_t dest)
+{
+	(void)at;
+	for (int hw = 0; hw < 4; hw++) /* movz/movk x16, #dest[16*hw..], lsl #16*hw */
+		fc_wr32(buf + 4 * hw, (hw ? A64_MOVK_X16 : A64_MOVZ_X16) | (uint32_t)hw << 21 |
+					      (uint32_t)((dest >> (16 * hw)) & 0xffff) << 5);
+	fc_wr32(buf + 16, A64_BR_X16); /* br x16 */
+	return 20;
+}
+
+static size_t arm64_enc_jump(uint8_t *buf, uint64_t at, uint64_t dest)
+{
+	int64_t d = (int64_t)(dest - at);
+	if (d & 3 || d < -(1LL << 27) || d > (1LL << 27) - 4)
+		return 0;
+	fc_wr32(buf, A64_B | ((uint32_t)(d >> 2) & 0x03ffffffu)); /* b dest */
 	return 4;
 }
 
@@ -213,12 +347,8 @@ const struct target fc_target_arm64 = {
 	.e_machine = 183, /* EM_AARCH64 */
 	.uc_arch = UC_ARCH_ARM64,
 	.uc_mode = UC_MODE_ARM,
-	.cs_arch = CS_ARCH_ARM64,
-	.cs_mode = CS_MODE_ARM,
 	.insn_align = 4,
 	.func_align = 4,
-	.trap = {0, 0, 0, 0}, /* udf #0: zero padding traps by itself */
-	.trap_len = 4,
 	.reg_pc = UC_ARM64_REG_PC,
 	.reg_sp = UC_ARM64_REG_SP,
 	.reg_ra = UC_ARM64_REG_X30,
@@ -232,10 +362,17 @@ const struct target fc_target_arm64 = {
 	.ld_emulation = "aarch64linux",
 	.relocs = arm64_relocs,
 	.nrelocs = sizeof arm64_relocs / sizeof arm64_relocs[0],
-	.site_reloc = arm64_site_reloc,
-	.site_mnemonic = arm64_site_mnemonic,
-	.site_range = arm64_site_range,
-	.emit_func = arm64_emit_func,
+	.forms = arm64_forms,
+	.nforms = sizeof arm64_forms / sizeof arm64_forms[0],
+	.emit_prologue = arm64_prologue,
+	.emit_epilogue = arm64_epilogue,
+	.emit_return = arm64_return,
+	.emit_site = arm64_emit_site,
 	.apply_reloc = arm64_apply_reloc,
 	.decode = arm64_decode,
+	.seq_len = arm64_seq_len,
+	.disasm = arm64_disasm,
+	.init_cpu = arm64_init_cpu,
+	.enc_jump_abs = arm64_enc_jump_abs,
+	.enc_jump = arm64_enc_jump,
 };
