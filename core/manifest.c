@@ -70,7 +70,7 @@ void fc_manifest_fix_names(struct fc_manifest *m, const uint64_t *func_offs,
 
 void fc_manifest_free(struct fc_manifest *m)
 {
-	for (uint32_t i = 0; i < m->nobjs; i++)
+	for (uint32_t i = 0; m->objs && i < m->nobjs; i++)
 		free(m->objs[i]);
 	free(m->objs);
 	free(m->funcs);

@@ -142,6 +142,13 @@ static bool want_body(const struct fc_form *f) { return !f->tail_only; }
 static bool want_tail(const struct fc_form *f) { return f->tail_only; }
 static bool want_call(const struct fc_form *f) { return f->sem == FC_SEM_CALL && !f->abs; }
 
+/* A branch with a short reach that no linker extends with a thunk. */
+static bool is_short(const struct fc_form *f)
+{
+	return (f->sem == FC_SEM_CALL || f->sem == FC_SEM_JUMP) && !f->thunkable &&
+	       reach_is_finite(f) && f->hi < (1LL << 30);
+}
+
 /* Must the target of this form be non-preemptible in this mode? */
 static bool needs_hidden(const struct target *t, enum fc_mode mode, const struct fc_form *f)
 {
@@ -205,6 +212,17 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 			int fi = i == 0 ? entry_form
 			       : (tail && k + 1 == n) ? choose_form(t, allowed, &rng, want_tail)
 						      : choose_form(t, allowed, &rng, want_body);
+			/* A short branch in a shared object must stay within hidden
+			 * code; the caller itself is the one target always in reach,
+			 * so only a hidden caller gets one. */
+			for (int tries = 0; fi >= 0 && tries < 16 && !fn->hidden &&
+					    is_short(&t->forms[fi]) && needs_hidden(t, o->mode, &t->forms[fi]);
+			     tries++)
+				fi = (tail && k + 1 == n) ? choose_form(t, allowed, &rng, want_tail)
+							  : choose_form(t, allowed, &rng, want_body);
+			if (fi >= 0 && !fn->hidden && is_short(&t->forms[fi]) &&
+			    needs_hidden(t, o->mode, &t->forms[fi]))
+				continue;
 			if (fi < 0)
 				continue; /* no tail form allowed: no tail call */
 			struct fc_site s = {.caller = i, .form = (uint8_t)fi};

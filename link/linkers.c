@@ -105,10 +105,10 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 		bin = fc_xasprintf("ld.%s", spec); /* small, lives as long as the run */
 	else if (!strcmp(spec, "mold"))
 		bin = "mold";
+	if (!strcmp(spec, "gold") && !bin)
+		return fc_err("linker 'gold' has no %s target", t->name);
 	if (!bin && !strchr(spec, '/'))
 		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, or a path)", spec);
-	if (!strcmp(spec, "gold") && !bin)
-		return fc_err("linker 'gold' has no %s build", t->name);
 	if (!bin) {
 		/* A path: name it by what it says it is, plus where it lives, so
 		 * two builds of one linker stay apart in a run. */
