@@ -24,6 +24,8 @@ int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n);
  * Returns -1 with a message when it cannot be found or run. */
 int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker *l);
 void fc_linker_free(struct fc_linker *l);
+/* Is any gold on PATH (for saying that an arch has none)? */
+bool fc_gold_installed(void);
 const char *fc_flavor_name(enum fc_flavor f);
 
 struct fc_link_result {

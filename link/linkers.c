@@ -135,6 +135,13 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 	return r;
 }
 
+bool fc_gold_installed(void)
+{
+	char *p = which("ld.gold");
+	free(p);
+	return p != NULL;
+}
+
 int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
 {
 	*out = NULL;
@@ -246,15 +253,18 @@ static char *first_error_line(const char *log)
 	char *text = fc_read_file(log, NULL);
 	if (!text)
 		return NULL;
-	char *best = NULL;
+	/* The line naming a relocation says the most; else the first error;
+	 * else the first line. */
+	char *first = NULL, *err = NULL, *rel = NULL;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!best)
-			best = line;
-		if (strstr(line, "error") || strstr(line, "rror:")) {
-			best = line;
-			break;
-		}
+		if (!first)
+			first = line;
+		if (!err && (strstr(line, "error") || strstr(line, "rror:")))
+			err = line;
+		if (!rel && strstr(line, "relocation"))
+			rel = line;
 	}
+	char *best = rel ? rel : err ? err : first;
 	char *r = best ? fc_xstrdup(best) : NULL;
 	if (r && strlen(r) > 300)
 		strcpy(r + 297, "...");

@@ -35,7 +35,8 @@ static const char run_usage[] =
 	"\n"
 	"  --arch LIST     comma-separated arches (default arm64; known: %s)\n"
 	"  --linker LIST   comma-separated names or paths (default: every installed one)\n"
-	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S\n"
+	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S, --mode M,\n"
+	"  --no-relax, --forms LIST, --unfixable N\n"
 	"                  generator options, as for farcall gen\n"
 	"  --work DIR      where cases live (default $FARCALL_WORK or /tmp/farcall-work)\n"
 	"  --report DIR    report directory (default reports/<time>-<arches>)\n"
@@ -47,16 +48,18 @@ static const char run_usage[] =
 /* The case directory is named by everything that made it. */
 static char *case_name(const struct fc_gen_opts *o)
 {
-	char key[256];
-	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64, FC_GEN_VERSION,
-		 o->t->name, o->size, o->funcs, o->objs, o->calls, o->far_pct, o->tail_pct, o->seed);
+	char key[512];
+	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64 "|%s|%d|%s|%u",
+		 FC_GEN_VERSION, o->t->name, o->size, o->funcs, o->objs, o->calls, o->far_pct,
+		 o->tail_pct, o->seed, fc_mode_name(o->mode), o->relax, o->forms ? o->forms : "",
+		 o->unfixable);
 	uint64_t h = fc_hash64(FC_HASH_INIT, key, strlen(key));
 	char sz[32];
 	fc_fmt_size(o->size, sz, sizeof sz);
 	for (char *p = sz; *p; p++)
 		if (*p == ' ' || *p == '.')
 			*p = '_';
-	return fc_xasprintf("%s-%s-s%" PRIu64 "-%08llx", o->t->name, sz, o->seed,
+	return fc_xasprintf("%s-%s-%s-s%" PRIu64 "-%08llx", o->t->name, fc_mode_name(o->mode), sz, o->seed,
 			    (unsigned long long)(h & 0xffffffffULL));
 }
 
@@ -84,13 +87,42 @@ static void status(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The relocation names of the sites no linker can fix, for checking that
+ * a failed link said why. */
+static bool names_unfixable(const struct fc_manifest *m, const char *log)
+{
+	const struct target *t = m->t;
+	bool seen[64] = {0};
+	for (uint64_t i = 0; i < m->nsites; i++)
+		if (m->sites[i].expect_error && m->sites[i].form < 64)
+			seen[m->sites[i].form] = true;
+	struct fc_code c = {0}, pool = {0};
+	bool named = false;
+	for (unsigned f = 0; f < t->nforms && f < 64 && !named; f++) {
+		if (!seen[f])
+			continue;
+		fc_code_reset(&c);
+		struct fc_emit x = {.relax = m->relax, .pool = &pool, .site_label = fc_code_label(&c)};
+		if (t->emit_site(&c, &t->forms[f], &x) < 0)
+			continue;
+		for (size_t k = 0; k < c.nrel && !named; k++) {
+			const char *n = fc_reloc_name(t, c.rel[k].type);
+			named = strstr(log, n) != NULL;
+		}
+	}
+	fc_code_free(&c);
+	fc_code_free(&pool);
+	return named;
+}
+
 /* Link and emulate one case with one linker. */
 static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_linker *l,
 		    const char *flags, double timeout, bool keep, struct fc_case_result *r)
 {
 	r->linker = fc_xstrdup(l->name);
 	r->linker_version = fc_xstrdup(l->version ? l->version : "");
-	r->linker_path = fc_xstrdup(l->path);
+	r->linker_path = fc_xstrdup(l->path ? l->path : "");
+	r->expect_error = fc_manifest_expects_error(m);
 	if (l->skip) {
 		r->verdict = FC_V_SKIP;
 		r->reason = fc_xstrdup(l->skip);
@@ -119,15 +151,30 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 	r->link_wall_s = lr.wall_s;
 	r->link_rss_kb = lr.max_rss_kb;
 	if (!lr.ok) {
-		/* The case is valid input: a linker that rejects it, crashes or
-		 * hangs has failed. */
-		r->verdict = FC_V_FAIL;
-		r->reason = fc_xstrdup(lr.problem);
+		/* A case with sites no linker can fix must fail to link, with a
+		 * diagnostic naming the relocation. Any other case is valid input:
+		 * a linker that rejects it, crashes or hangs has failed. */
+		char *logf = fc_xasprintf("%s/stderr.txt", dir);
+		char *log = fc_read_file(logf, NULL);
+		free(logf);
+		if (r->expect_error && !lr.timed_out && !lr.signal && lr.exit_code > 0 && log &&
+		    names_unfixable(m, log)) {
+			r->verdict = FC_V_PASS;
+			r->reason = fc_xasprintf("expected a link error, got one: %s", lr.problem);
+		} else if (r->expect_error) {
+			r->verdict = FC_V_FAIL;
+			r->reason = fc_xasprintf("expected a link error naming the out-of-range "
+						 "relocation; got: %s", lr.problem);
+		} else {
+			r->verdict = FC_V_FAIL;
+			r->reason = fc_xstrdup(lr.problem);
+		}
+		free(log);
 		fc_link_result_free(&lr);
 		goto out;
 	}
 	fc_link_result_free(&lr);
-	status("%s %s: executing %" PRIu64 " call sites", m->t->name, l->name, m->nsites);
+	status("%s %s: executing %" PRIu64 " sites", m->t->name, l->name, m->nsites);
 	struct fc_image im;
 	if (fc_image_open(&im, out, m->t) < 0) {
 		/* A linker that wrote an output we cannot load wrote garbage. */
@@ -145,9 +192,14 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 		r->have_calls = 1;
 		r->checked = cr.checked;
 		r->failed = cr.failed;
+		r->calls = cr.calls;
+		r->calls_failed = cr.calls_failed;
+		r->data = cr.data;
+		r->data_failed = cr.data_failed;
 		r->direct = cr.direct;
 		r->via_thunk = cr.via_thunk;
 		r->thunks = cr.thunks;
+		r->relaxed = cr.relaxed;
 		r->emu_s = cr.seconds;
 		json_t *j = fc_emu_json(&im, m, &cr, 200);
 		r->failures = json_incref(json_object_get(j, "failures"));
@@ -157,10 +209,18 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 		free(ej);
 		free(ejp);
 		json_decref(j);
-		if (cr.failed) {
+		if (cr.failed || r->expect_error) {
 			r->verdict = FC_V_FAIL;
-			r->reason = fc_xasprintf("%" PRIu64 " of %" PRIu64 " call sites failed",
-						 cr.failed, cr.checked);
+			if (r->expect_error)
+				r->reason = fc_xasprintf("the linker accepted sites no linker can fix "
+							 "(out of the form's reach); %" PRIu64
+							 " of %" PRIu64 " sites failed", cr.failed,
+							 cr.checked);
+			else
+				r->reason = fc_xasprintf("%" PRIu64 " of %" PRIu64 " sites failed "
+							 "(%" PRIu64 " calls, %" PRIu64
+							 " addresses and data)", cr.failed, cr.checked,
+							 cr.calls_failed, cr.data_failed);
 			/* The paths, for whoever opens the case. */
 			char *tp = fc_xasprintf("%s/emu.txt", dir);
 			struct fc_afile a;
@@ -190,7 +250,9 @@ int cmd_run(int argc, char **argv)
 		{"funcs", 1, 0, 'f'}, {"objs", 1, 0, 'O'}, {"calls", 1, 0, 'c'},
 		{"far", 1, 0, 'F'}, {"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'},
 		{"work", 1, 0, 'w'}, {"report", 1, 0, 'r'}, {"flags", 1, 0, 'x'},
-		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'}, {0}};
+		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'},
+		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
+		{"unfixable", 1, 0, 'U'}, {0}};
 	const char *arches = "arm64", *linkers = NULL, *report = NULL, *flags = NULL;
 	const char *work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work";
 	double timeout = 900;
@@ -210,12 +272,14 @@ int cmd_run(int argc, char **argv)
 		case 'x': flags = optarg; break;
 		case 't': timeout = atof(optarg); break;
 		case 'k': keep = true; break;
-		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S': {
+		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S':
+		case 'M': case 'R': case 'X': case 'U': {
 			const char *name = NULL;
 			for (const struct option *o = lo; o->name; o++)
 				if (o->val == c)
 					name = o->name;
-			gargv[gargc++] = fc_xasprintf("--%s=%s", name, optarg);
+			gargv[gargc++] = optarg ? fc_xasprintf("--%s=%s", name, optarg)
+						: fc_xasprintf("--%s", name);
 			break;
 		}
 		case 'h': printf(run_usage, fc_target_names()); free(gargv); return FC_EXIT_OK;
@@ -257,7 +321,10 @@ int cmd_run(int argc, char **argv)
 			char *ll = fc_xstrdup(linkers), *s2 = NULL;
 			ls = fc_xcalloc(64, sizeof *ls);
 			for (char *w = strtok_r(ll, ",", &s2); w && nl < 64; w = strtok_r(NULL, ",", &s2))
-				if (fc_linker_resolve(t, w, &ls[nl]) == 0)
+				if (!strcmp(w, "gold") && !t->gnu_gold) {
+					ls[nl].name = fc_xstrdup("gold");
+					ls[nl++].skip = fc_xasprintf("gold has no %s target", t->name);
+				} else if (fc_linker_resolve(t, w, &ls[nl]) == 0)
 					nl++;
 				else {
 					free(ll);
@@ -269,6 +336,14 @@ int cmd_run(int argc, char **argv)
 			free(ll);
 		} else {
 			fc_linkers_find(t, &ls, &nl);
+			/* gold is installed but has no such target: say so. */
+			if (!t->gnu_gold && nl < 63 && fc_gold_installed()) {
+				memmove(&ls[2], &ls[1], (nl - 1) * sizeof *ls);
+				memset(&ls[1], 0, sizeof *ls);
+				ls[1].name = fc_xstrdup("gold");
+				ls[1].skip = fc_xasprintf("gold has no %s target", t->name);
+				nl++;
+			}
 		}
 		if (!nl)
 			fc_warn("run: no linker for %s is installed (run scripts/deps.sh)", t->name);
@@ -299,6 +374,8 @@ int cmd_run(int argc, char **argv)
 			r->size = o.size;
 			r->seed = o.seed;
 			r->case_dir = fc_xstrdup(casedir);
+			r->mode = fc_xstrdup(fc_mode_name(m.mode));
+			r->relax = m.relax;
 			run_one(casedir, &m, &ls[i], flags, timeout, keep, r);
 			fc_linker_free(&ls[i]);
 		}

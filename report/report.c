@@ -42,6 +42,7 @@ void fc_case_result_free(struct fc_case_result *r)
 	free(r->linker_version);
 	free(r->linker_path);
 	free(r->case_dir);
+	free(r->mode);
 	free(r->reason);
 	free(r->link_command);
 	if (r->failures)
@@ -58,6 +59,9 @@ static json_t *case_json(const struct fc_case_result *r)
 	json_object_set_new(c, "linker_path", fc_json_str(r->linker_path));
 	json_object_set_new(c, "size", json_integer((json_int_t)r->size));
 	json_object_set_new(c, "seed", json_integer((json_int_t)r->seed));
+	json_object_set_new(c, "mode", json_string(r->mode ? r->mode : "exe"));
+	json_object_set_new(c, "relax", json_boolean(r->relax));
+	json_object_set_new(c, "expect", json_string(r->expect_error ? "link-error" : "pass"));
 	json_object_set_new(c, "case", fc_json_str(r->case_dir));
 	json_object_set_new(c, "verdict", json_string(fc_verdict_name(r->verdict)));
 	if (r->reason)
@@ -72,13 +76,18 @@ static json_t *case_json(const struct fc_case_result *r)
 	json_t *checks = json_object();
 	if (r->have_calls) {
 		json_t *k = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "checked",
-				      (json_int_t)r->checked, "failed", (json_int_t)r->failed,
+				      (json_int_t)r->calls, "failed", (json_int_t)r->calls_failed,
 				      "direct", (json_int_t)r->direct, "via_thunk",
 				      (json_int_t)r->via_thunk, "thunks", (json_int_t)r->thunks,
 				      "seconds", r->emu_s);
 		json_object_set_new(k, "failures",
 				    r->failures ? json_incref(r->failures) : json_array());
 		json_object_set_new(checks, "calls", k);
+		json_object_set_new(checks, "data",
+				    json_pack("{s:I, s:I}", "checked", (json_int_t)r->data, "failed",
+					      (json_int_t)r->data_failed));
+		json_object_set_new(c, "thunks", json_integer((json_int_t)r->thunks));
+		json_object_set_new(c, "relaxed", json_integer((json_int_t)r->relaxed));
 	}
 	json_object_set_new(c, "checks", checks);
 	return c;
@@ -86,21 +95,25 @@ static json_t *case_json(const struct fc_case_result *r)
 
 void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 {
-	fprintf(f, "%-7s %-10s %-7s %10s %8s %8s %8s %9s\n", "arch", "linker", "verdict",
-		"sites", "failed", "thunks", "link s", "peak MiB");
+	fprintf(f, "%-8s %-6s %-12s %-7s %9s %7s %8s %7s %7s %8s %7s %8s\n", "arch", "mode",
+		"linker", "verdict", "sites", "failed", "calls", "data", "thunks", "relaxed",
+		"link s", "peak MiB");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
-		fprintf(f, "%-7s %-10s %-7s ", r->arch, r->linker, fc_verdict_name(r->verdict));
+		fprintf(f, "%-8s %-6s %-12s %-7s ", r->arch, r->mode ? r->mode : "exe", r->linker,
+			fc_verdict_name(r->verdict));
 		if (r->have_calls)
-			fprintf(f, "%10llu %8llu %8llu ", (unsigned long long)r->checked,
-				(unsigned long long)r->failed, (unsigned long long)r->thunks);
+			fprintf(f, "%9llu %7llu %8llu %7llu %7llu %8llu ",
+				(unsigned long long)r->checked, (unsigned long long)r->failed,
+				(unsigned long long)r->calls, (unsigned long long)r->data,
+				(unsigned long long)r->thunks, (unsigned long long)r->relaxed);
 		else
-			fprintf(f, "%10s %8s %8s ", "-", "-", "-");
+			fprintf(f, "%9s %7s %8s %7s %7s %8s ", "-", "-", "-", "-", "-", "-");
 		if (r->verdict != FC_V_SKIP)
-			fprintf(f, "%8.2f %9ld", r->link_wall_s, r->link_rss_kb / 1024);
+			fprintf(f, "%7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);
 		fputc('\n', f);
-		if (r->reason && r->verdict != FC_V_PASS)
-			fprintf(f, "        %s\n", r->reason);
+		if (r->reason)
+			fprintf(f, "         %s\n", r->reason);
 	}
 }
 
@@ -130,22 +143,24 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 	fprintf(f, "%zu cases: %zu pass, %zu fail, %zu error, %zu skip (%.1f s)\n\n", n,
 		counts[FC_V_PASS], counts[FC_V_FAIL], counts[FC_V_ERROR], counts[FC_V_SKIP],
 		seconds);
-	fprintf(f, "| arch | linker | version | size | verdict | sites | failed | via thunk | "
-		   "thunks | link s | peak MiB |\n");
-	fprintf(f, "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+	fprintf(f, "| arch | mode | linker | version | size | verdict | sites | failed | "
+		   "calls failed | data failed | via thunk | thunks | relaxed | link s | peak MiB |\n");
+	fprintf(f, "|---|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
 		char sz[32];
-		fprintf(f, "| %s | %s | ", r->arch, r->linker);
+		fprintf(f, "| %s | %s | %s | ", r->arch, r->mode ? r->mode : "exe", r->linker);
 		md_escape(f, r->linker_version);
 		fprintf(f, " | %s | **%s** | ", fc_fmt_size(r->size, sz, sizeof sz),
 			fc_verdict_name(r->verdict));
 		if (r->have_calls)
-			fprintf(f, "%llu | %llu | %llu | %llu | ", (unsigned long long)r->checked,
-				(unsigned long long)r->failed, (unsigned long long)r->via_thunk,
-				(unsigned long long)r->thunks);
+			fprintf(f, "%llu | %llu | %llu | %llu | %llu | %llu | %llu | ",
+				(unsigned long long)r->checked, (unsigned long long)r->failed,
+				(unsigned long long)r->calls_failed, (unsigned long long)r->data_failed,
+				(unsigned long long)r->via_thunk, (unsigned long long)r->thunks,
+				(unsigned long long)r->relaxed);
 		else
-			fprintf(f, "- | - | - | - | ");
+			fprintf(f, "- | - | - | - | - | - | - | ");
 		if (r->verdict != FC_V_SKIP)
 			fprintf(f, "%.2f | %ld |\n", r->link_wall_s, r->link_rss_kb / 1024);
 		else

@@ -19,8 +19,12 @@ struct fc_case_result {
 	long link_rss_kb;
 	char *link_command;
 	/* checks.calls */
+	char *mode;
+	int relax;
+	int expect_error;     /* the case holds sites no linker can fix */
 	int have_calls;
-	uint64_t checked, failed, direct, via_thunk, thunks;
+	uint64_t checked, failed, direct, via_thunk, thunks, relaxed;
+	uint64_t calls, calls_failed, data, data_failed;
 	double emu_s;
 	json_t *failures;     /* array of {caller, offset, callee, message} */
 };
