@@ -1,25 +1,30 @@
-/* fc-patch: break a linked arm64 output on purpose, for the negative tests.
+/* fc-patch: break a linked output on purpose, for the negative tests.
  *
  *   fc-patch MODE CASE OUT
  *
- * It picks the thunk that the fewest call sites go through, writes a small
- * routine into the generator's zero padding near it (hiding that padding's
- * symbol, so the routine stands for code the linker made), and turns the
- * thunk's first instruction into a branch to the routine. The routine is
- * what MODE says, one mode per check of farcall emu:
- *
- *   target   goes to another function's entry
- *   clobber  sets x19, then goes to the right callee
- *   store    stores to the stack, then goes to the right callee
- *   sp       moves SP, then goes to the right callee
- *   ra       overwrites x30, then goes to the right callee
- *   body     goes 4 bytes past the callee's entry
- *   loop     spins forever (b .)
- *   unmapped jumps to address 0
- *
  * OUT is changed in place. Prints, one per line, "caller+0xoff" of every
- * site that must now fail, then "reason: ..." with words the failure message
- * must carry. */
+ * site that must now fail, then "reason: ..." with words the failure
+ * message must carry. Exit 3 when the output has nothing this mode can
+ * break (no thunk, every GOT load relaxed away): the caller skips.
+ *
+ * Thunk modes (arches whose linkers make thunks): pick the thunk the fewest
+ * call sites go through, write a routine into the generator's zero padding
+ * near it (hiding that padding's symbol, so the routine stands for code the
+ * linker made), and turn the thunk's first instruction into a branch to it:
+ *   target   goes to another function's entry
+ *   clobber  sets a register the ABI says thunks keep, then the right callee
+ *   store    stores to the stack, then the right callee
+ *   sp       moves SP, then the right callee
+ *   ra       overwrites the return address register, then the right callee
+ *   body     goes 4 bytes past the callee's entry
+ *   loop     spins forever
+ *   unmapped jumps to address 0
+ * Site modes:
+ *   imm      flips one bit of the immediate of the first address sequence
+ *            (ADRP page, MOVK half, AUIPC immediate, LEA displacement);
+ *            a fifth argument names the form: fc-patch imm CASE OUT movz+movk
+ *   got      changes the GOT entry that the first GOT load reads; every
+ *            GOT load of the same symbol must fail */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -32,33 +37,43 @@
 #include "../../core/util.h"
 #include "../../emu/emu.h"
 
-static uint32_t movz(int rd, uint16_t imm, int hw) /* movz xRD, #imm, lsl #16*hw */
+static const char *const modes[] = {"target", "clobber", "store", "sp", "ra", "body",
+				    "loop", "unmapped", "imm", "got"};
+
+/* The one instruction each thunk mode puts before the jump, per arch
+ * (test data, not farcall's knowledge). */
+struct bad_insn {
+	const char *arch, *mode;
+	uint32_t word;
+	const char *reason;
+};
+static const struct bad_insn bad_insns[] = {
+	{"arm64", "clobber", 0xd28175b3, "with x19 changed: "},      /* movz x19, #0xbad */
+	{"arm64", "store", 0xf81f0fe0, "stored to 0x"},                /* str x0, [sp, #-16]! */
+	{"arm64", "sp", 0xd10043ff, "with sp changed: "},             /* sub sp, sp, #16 */
+	{"arm64", "ra", 0xd282469e, "with return address x30 = 0x1234, expected"}, /* movz x30, #0x1234 */
+};
+
+/* Where the immediate of an address form is: byte offset in the sequence
+ * and the bit to flip (test data, keyed by form). */
+struct imm_bit {
+	const char *arch, *form;
+	unsigned byte, bit;
+};
+static const struct imm_bit imm_bits[] = {
+	{"arm64", "adrp+add", 0, 5},      /* ADRP immhi bit 0: the page moves by 4 */
+	{"arm64", "movz+movk", 4, 5},     /* the first MOVK's imm16 bit 0 */
+	{"riscv64", "auipc+addi", 0, 12}, /* AUIPC imm[12] */
+	{"amd64", "lea", 3, 0},           /* LEA disp32 bit 0 */
+};
+
+static const char *locate(const struct fc_image *im, uint64_t a, char *buf, size_t n)
 {
-	return 0xd2800000u | (uint32_t)hw << 21 | (uint32_t)imm << 5 | (uint32_t)rd;
-}
-
-static uint32_t movk(int rd, uint16_t imm, int hw) /* movk xRD, #imm, lsl #16*hw */
-{
-	return 0xf2800000u | (uint32_t)hw << 21 | (uint32_t)imm << 5 | (uint32_t)rd;
-}
-
-#define BR_X16 0xd61f0200u       /* br x16 */
-#define STR_X0_SP_PRE 0xf81f0fe0u /* str x0, [sp, #-16]! */
-#define SUB_SP_16 0xd10043ffu     /* sub sp, sp, #16 */
-#define B_SELF 0x14000000u        /* b . */
-
-static const char *const modes[] = {"target", "clobber", "store", "sp", "ra",
-				    "body", "loop", "unmapped"};
-
-static uint32_t b_to(uint64_t from, uint64_t to) /* b <to> */
-{
-	return 0x14000000u | ((uint32_t)((int64_t)(to - from) >> 2) & 0x03ffffffu);
+	return fc_syms_fmt(&im->syms, a, buf, n);
 }
 
 /* Rename symbol `name` in the output's .strtab ("pad_7" -> "pxd_7") so that
- * farcall no longer knows that address range as padding: the routine we
- * write there then stands for code the linker made, and the failure must be
- * reported for what the routine does, not for where it sits. */
+ * farcall no longer knows that address range as padding. */
 static int hide_symbol(int fd, Elf *elf, const char *name)
 {
 	Elf_Scn *scn = NULL;
@@ -81,138 +96,246 @@ static int hide_symbol(int fd, Elf *elf, const char *name)
 	return -1;
 }
 
-static int poke(int fd, const struct fc_image *im, uint64_t addr, uint32_t w)
+/* Write bytes at a guest address, into the file. */
+static int poke(int fd, const struct fc_image *im, uint64_t addr, const void *p, size_t n)
 {
 	for (size_t i = 0; i < im->nsegs; i++) {
 		const struct fc_range *s = &im->segs[i];
-		if (addr >= s->lo && addr + 4 <= s->lo + s->filesz)
-			return pwrite(fd, &w, 4, (off_t)(s->off + addr - s->lo)) == 4 ? 0 : -1;
+		if (addr >= s->lo && addr + n <= s->lo + s->filesz)
+			return pwrite(fd, p, n, (off_t)(s->off + addr - s->lo)) == (ssize_t)n ? 0 : -1;
 	}
 	return -1;
 }
 
-int main(int argc, char **argv)
+static void print_site(const struct fc_manifest *m, uint64_t i)
 {
-	int mode = -1;
-	for (int i = 0; argc == 4 && i < (int)(sizeof modes / sizeof modes[0]); i++)
-		if (!strcmp(argv[1], modes[i]))
-			mode = i;
-	if (mode < 0) {
-		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped "
-				"CASE OUT\n");
-		return 2;
-	}
-	struct fc_manifest m;
-	if (fc_manifest_load(argv[2], &m) < 0)
-		return 2;
-	if (strcmp(m.t->name, "arm64"))
-		return fprintf(stderr, "fc-patch: arm64 only\n"), 2;
-	struct fc_image im;
-	if (fc_image_open(&im, argv[3], m.t) < 0)
-		return 2;
-	uint64_t *entry = fc_emu_entries(&im, &m);
-	uint64_t *hop = fc_xcalloc(m.nsites, sizeof *hop);
-	/* First hop of every site; a thunk is a first hop that is not the callee. */
-	for (uint64_t i = 0; i < m.nsites; i++) {
-		const struct fc_site *s = &m.sites[i];
-		uint64_t a = entry[s->caller] + s->off, d;
+	printf("%s+0x%x\n", fc_ref_name(m, m->sites[i].caller), m->sites[i].off);
+}
+
+static int thunk_mode(const char *mode, struct fc_manifest *m, struct fc_image *im, int fd,
+		      uint64_t *entry)
+{
+	const struct target *t = m->t;
+	uint64_t *hop = fc_xcalloc(m->nsites, sizeof *hop);
+	/* First hop of every call site; a thunk is one that is not the target. */
+	for (uint64_t i = 0; i < m->nsites; i++) {
+		const struct fc_site *s = &m->sites[i];
+		enum fc_sem sem = t->forms[s->form].sem;
+		if (sem != FC_SEM_CALL && sem != FC_SEM_JUMP)
+			continue;
+		uint64_t a = fc_emu_site_addr(im, m, entry, i), d;
 		enum fc_insn_type ty;
-		const uint8_t *p = fc_image_ptr(&im, a, 4);
-		if (p && m.t->decode(p, 4, a, &ty, &d) && d != entry[s->callee])
+		const uint8_t *p = a == UINT64_MAX ? NULL : fc_image_ptr(im, a, 4);
+		if (p && t->decode(p, 4, a, &ty, &d) && ty != FC_INSN_OTHER &&
+		    d != fc_emu_target_addr(im, m, entry, s))
 			hop[i] = d;
 	}
 	uint64_t best = 0, bestn = UINT64_MAX;
-	for (uint64_t i = 0; i < m.nsites; i++) {
+	for (uint64_t i = 0; i < m->nsites && bestn > 1; i++) {
 		if (!hop[i])
 			continue;
 		uint64_t n = 0;
-		for (uint64_t k = 0; k < m.nsites; k++)
+		for (uint64_t k = 0; k < m->nsites; k++)
 			n += hop[k] == hop[i];
 		if (n < bestn) {
 			bestn = n;
 			best = i;
 		}
-		if (bestn == 1)
-			break;
 	}
-	if (bestn == UINT64_MAX)
-		return fprintf(stderr, "fc-patch: no site goes through a thunk\n"), 2;
+	if (bestn == UINT64_MAX) {
+		fprintf(stderr, "fc-patch: no site goes through a thunk\n");
+		return 3;
+	}
 	uint64_t thunk = hop[best];
-	const struct fc_site *bs = &m.sites[best];
-	/* Padding within B range of the thunk, big enough for the routine. */
+	const struct fc_site *bs = &m->sites[best];
+	/* Padding within direct reach of the thunk, big enough for the routine. */
 	uint64_t routine = 0;
 	char pn[32];
-	for (uint32_t f = 0; f < m.nfuncs && !routine; f++) {
+	for (uint32_t f = 0; f < m->nfuncs && !routine; f++) {
 		snprintf(pn, sizeof pn, "pad_%u", f);
-		const struct fc_sym *p = fc_syms_by_name(&im.syms, pn);
-		if (!p || p->size < 64)
-			continue;
-		int64_t d = (int64_t)(p->addr + 16 - thunk);
-		if (d > -(1LL << 27) + 64 && d < (1LL << 27) - 64)
+		const struct fc_sym *p = fc_syms_by_name(&im->syms, pn);
+		uint8_t probe[4];
+		if (p && p->size >= 64 && t->enc_jump(probe, thunk, (p->addr + 16) & ~15ULL))
 			routine = (p->addr + 16) & ~15ULL;
 	}
-	if (!routine)
-		return fprintf(stderr, "fc-patch: no padding near the thunk\n"), 2;
-	/* What the routine does, then where it sends the call. */
-	uint32_t wrong = bs->callee + 1 < m.nfuncs ? bs->callee + 1 : bs->callee - 1;
-	uint64_t right = entry[bs->callee] + (uint64_t)bs->addend;
-	uint64_t dest = right;
-	int fd = open(argv[3], O_RDWR);
-	uint64_t a = routine;
-	int bad = fd < 0;
-	const char *name = modes[mode];
-	if (!strcmp(name, "target"))
-		dest = entry[wrong];
-	else if (!strcmp(name, "body"))
-		dest = right + 4;
-	else if (!strcmp(name, "unmapped"))
-		dest = 0;
-	else if (!strcmp(name, "clobber"))
-		bad |= poke(fd, &im, a, movz(19, 0xbad, 0)), a += 4; /* movz x19, #0xbad */
-	else if (!strcmp(name, "store"))
-		bad |= poke(fd, &im, a, STR_X0_SP_PRE), a += 4;      /* str x0, [sp, #-16]! */
-	else if (!strcmp(name, "sp"))
-		bad |= poke(fd, &im, a, SUB_SP_16), a += 4;          /* sub sp, sp, #16 */
-	else if (!strcmp(name, "ra"))
-		bad |= poke(fd, &im, a, movz(30, 0x1234, 0)), a += 4; /* movz x30, #0x1234 */
-	if (!strcmp(name, "loop")) {
-		bad |= poke(fd, &im, a, B_SELF);                     /* b . */
-	} else {
-		for (int hw = 0; hw < 4; hw++, a += 4) /* x16 = dest */
-			bad |= poke(fd, &im, a, hw ? movk(16, (uint16_t)(dest >> (16 * hw)), hw)
-						   : movz(16, (uint16_t)dest, 0));
-		bad |= poke(fd, &im, a, BR_X16);                     /* br x16 */
+	if (!routine) {
+		fprintf(stderr, "fc-patch: no padding near the thunk\n");
+		return 2;
 	}
-	bad |= poke(fd, &im, thunk, b_to(thunk, routine));       /* thunk: b routine */
-	bad |= fd >= 0 && hide_symbol(fd, im.elf, pn);
-	if (fd >= 0)
-		close(fd);
-	if (bad)
-		return fprintf(stderr, "fc-patch: cannot write %s\n", argv[3]), 2;
-	/* Every site through this thunk must fail now. */
-	for (uint64_t i = 0; i < m.nsites; i++)
+	uint32_t callee = fc_ref_index(bs->target);
+	uint32_t wrong = callee + 1 < m->nfuncs ? callee + 1 : callee - 1;
+	uint64_t right = fc_emu_target_addr(im, m, entry, bs), dest = right;
+	const char *reason = NULL;
+	uint8_t buf[64];
+	size_t n = 0;
+	if (!strcmp(mode, "target"))
+		dest = entry[wrong];
+	else if (!strcmp(mode, "body"))
+		dest = right + 4;
+	else if (!strcmp(mode, "unmapped"))
+		dest = 0;
+	for (size_t k = 0; k < sizeof bad_insns / sizeof bad_insns[0]; k++)
+		if (!strcmp(bad_insns[k].arch, t->name) && !strcmp(bad_insns[k].mode, mode)) {
+			memcpy(buf, &bad_insns[k].word, 4);
+			n = 4;
+			reason = bad_insns[k].reason;
+		}
+	size_t j = !strcmp(mode, "loop") ? t->enc_jump(buf + n, routine + n, routine + n)
+					 : t->enc_jump_abs(buf + n, routine + n, dest);
+	if (!j || (n == 0 && strcmp(mode, "target") && strcmp(mode, "body") &&
+		   strcmp(mode, "unmapped") && strcmp(mode, "loop"))) {
+		fprintf(stderr, "fc-patch: %s cannot do '%s'\n", t->name, mode);
+		return 2;
+	}
+	n += j;
+	uint8_t jb[16];
+	size_t jl = t->enc_jump(jb, thunk, routine);
+	if (poke(fd, im, routine, buf, n) || poke(fd, im, thunk, jb, jl) ||
+	    hide_symbol(fd, im->elf, pn)) {
+		fprintf(stderr, "fc-patch: cannot write the output\n");
+		return 2;
+	}
+	for (uint64_t i = 0; i < m->nsites; i++)
 		if (hop[i] == thunk)
-			printf("%s+0x%x\n", m.funcs[m.sites[i].caller].name, m.sites[i].off);
-	if (!strcmp(name, "target"))
+			print_site(m, i);
+	char w[160];
+	if (!strcmp(mode, "target"))
 		printf("reason: reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", dest,
-		       m.funcs[wrong].name, right);
-	else if (!strcmp(name, "clobber"))
-		printf("reason: with x19 changed: \n");
-	else if (!strcmp(name, "store"))
-		printf("reason: stored to 0x\n");
-	else if (!strcmp(name, "sp"))
-		printf("reason: with sp changed: \n");
-	else if (!strcmp(name, "ra"))
-		printf("reason: with return address x30 = 0x1234, expected\n");
-	else if (!strcmp(name, "body"))
-		printf("reason: ran into %s+0x4 (0x%" PRIx64 ")\n", m.funcs[bs->callee].name, dest);
-	else if (!strcmp(name, "loop"))
+		       m->funcs[wrong].name, right);
+	else if (!strcmp(mode, "body"))
+		printf("reason: ran into %s (0x%" PRIx64 ")\n", locate(im, dest, w, sizeof w), dest);
+	else if (!strcmp(mode, "loop"))
 		printf("reason: reached no function entry within\n");
+	else if (!strcmp(mode, "unmapped"))
+		printf("reason: jumped to unmapped 0x0 \n");
 	else
-		printf("reason: jumped to unmapped 0x0 at 0x0\n");
+		printf("reason: %s\n", reason);
+	free(hop);
+	return 0;
+}
+
+/* Run an address site's sequence, noting the first address it reads. */
+static uint64_t first_read;
+static void on_read(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t v, void *ud)
+{
+	(void)uc; (void)type; (void)size; (void)v; (void)ud;
+	if (!first_read)
+		first_read = addr;
+}
+
+static uint64_t got_slot(struct fc_image *im, const struct fc_manifest *m, uint64_t a,
+			 const struct fc_form *f)
+{
+	unsigned n = 0;
+	const uint8_t *p = fc_image_ptr(im, a, 16);
+	if (!p || !m->t->seq_len(f, p, 16, a, &n) || !n)
+		return 0;
+	uint64_t vals[64];
+	fc_emu_baseline(im, vals);
+	for (unsigned i = 0; i < m->t->ngprs; i++)
+		uc_reg_write(im->uc, m->t->gprs[i], &vals[i]);
+	first_read = 0;
+	uc_emu_start(im->uc, a, im->until, 0, n);
+	return first_read;
+}
+
+static int site_mode(const char *mode, struct fc_manifest *m, struct fc_image *im, int fd,
+		     uint64_t *entry, const char *only)
+{
+	const struct target *t = m->t;
+	bool got = !strcmp(mode, "got");
+	if (got) {
+		uc_hook h;
+		uc_hook_add(im->uc, &h, UC_HOOK_MEM_READ, on_read, NULL, 1, 0);
+	}
+	for (uint64_t i = 0; i < m->nsites; i++) {
+		const struct fc_site *s = &m->sites[i];
+		const struct fc_form *f = &t->forms[s->form];
+		uint64_t a = fc_emu_site_addr(im, m, entry, i);
+		if (a == UINT64_MAX || f->sem != FC_SEM_ADDR)
+			continue;
+		if (!got) {
+			for (size_t k = 0; k < sizeof imm_bits / sizeof imm_bits[0]; k++) {
+				const struct imm_bit *b = &imm_bits[k];
+				if (strcmp(b->arch, t->name) || strcmp(b->form, f->name) ||
+				    (only && strcmp(only, f->name)))
+					continue;
+				/* Skip sequences relaxation changed: not the form's bytes. */
+				const uint8_t *p = fc_image_ptr(im, a, 16);
+				unsigned n = 0;
+				struct fc_code c = {0}, pool = {0};
+				struct fc_emit x = {.relax = m->relax, .pool = &pool,
+						    .site_label = fc_code_label(&c)};
+				t->emit_site(&c, f, &x);
+				bool same = p && t->seq_len(f, p, 16, a, &n) == c.len;
+				fc_code_free(&c);
+				fc_code_free(&pool);
+				if (!same)
+					continue;
+				uint8_t byte = p[b->byte + b->bit / 8] ^ (uint8_t)(1u << (b->bit % 8));
+				if (poke(fd, im, a + b->byte + b->bit / 8, &byte, 1))
+					return 2;
+				print_site(m, i);
+				printf("reason: left %s = 0x\n", t->gpr_names[f->result]);
+				return 0;
+			}
+			continue;
+		}
+		if (!f->got)
+			continue;
+		uint64_t slot = got_slot(im, m, a, f);
+		if (!slot)
+			continue; /* relaxed: no GOT load left here */
+		/* Every GOT load that reads this slot must now fail. */
+		for (uint64_t k = 0; k < m->nsites; k++) {
+			const struct fc_site *s2 = &m->sites[k];
+			const struct fc_form *f2 = &t->forms[s2->form];
+			uint64_t a2 = fc_emu_site_addr(im, m, entry, k);
+			if (f2->sem == FC_SEM_ADDR && f2->got && a2 != UINT64_MAX &&
+			    got_slot(im, m, a2, f2) == slot)
+				print_site(m, k);
+		}
+		const uint8_t *v = fc_image_ptr(im, slot, 8);
+		if (!v)
+			return 2;
+		uint64_t val;
+		memcpy(&val, v, 8);
+		val ^= 0x40;
+		if (poke(fd, im, slot, &val, 8))
+			return 2;
+		printf("reason: left %s = 0x%" PRIx64 ", expected\n", t->gpr_names[f->result], val);
+		return 0;
+	}
+	fprintf(stderr, "fc-patch: no %s site to break in this output\n", got ? "GOT" : "address");
+	return 3;
+}
+
+int main(int argc, char **argv)
+{
+	int mode = -1;
+	for (int i = 0; (argc == 4 || argc == 5) && i < (int)(sizeof modes / sizeof modes[0]); i++)
+		if (!strcmp(argv[1], modes[i]))
+			mode = i;
+	if (mode < 0) {
+		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped|imm|got "
+				"CASE OUT [FORM]\n");
+		return 2;
+	}
+	struct fc_manifest m;
+	if (fc_manifest_load(argv[2], &m) < 0)
+		return 2;
+	struct fc_image im;
+	if (fc_image_open(&im, argv[3], m.t) < 0)
+		return 2;
+	uint64_t *entry = fc_emu_entries(&im, &m);
+	int fd = open(argv[3], O_RDWR);
+	if (fd < 0)
+		return fprintf(stderr, "fc-patch: cannot open %s\n", argv[3]), 2;
+	int r = mode >= 8 ? site_mode(modes[mode], &m, &im, fd, entry, argc == 5 ? argv[4] : NULL)
+			  : thunk_mode(modes[mode], &m, &im, fd, entry);
+	close(fd);
 	fc_image_close(&im);
 	fc_manifest_free(&m);
 	free(entry);
-	free(hop);
-	return 0;
+	return r;
 }
