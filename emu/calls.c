@@ -193,6 +193,12 @@ void fc_emu_baseline(const struct fc_image *im, uint64_t *vals)
 		if (t->gprs[i] == t->reg_sp)
 			vals[i] = (im->stack_lo + im->stack_hi) / 2;
 	}
+	/* What the startup code would have set up (RISC-V gp): linker
+	 * relaxation turned some address sequences into gp-relative ones. */
+	const struct fc_sym *gp = t->gp_symbol ? fc_syms_by_name(&im->syms, t->gp_symbol) : NULL;
+	int gi = gp ? fc_gpr_index(t, t->reg_gp) : -1;
+	if (gi >= 0)
+		vals[gi] = gp->addr;
 }
 
 static struct fc_site_fail *add_fail(struct eng *e, uint64_t site, enum fc_fail why)

@@ -45,16 +45,18 @@ int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
 			if (!gelf_getsym(d, (int)i, &sym))
 				return fc_err("%s: symbol %zu unreadable: %s", path, i, elf_errmsg(-1));
 			int type = GELF_ST_TYPE(sym.st_info);
-			/* Absolute symbols, and linker-defined ones left at 0 (mold's
-			 * _DYNAMIC in a static link), are not places in the code. */
-			if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS || sym.st_value == 0 ||
-			    type == STT_SECTION || type == STT_FILE)
+			if (sym.st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE)
 				continue;
 			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			/* Mapping symbols ($x, $d) say nothing a person wants to read. */
 			if (!name || !*name || name[0] == '$')
 				continue;
-			bool quiet = !strncmp(name, ".fc.", 4) || !strncmp(name, ".L", 2);
+			/* Found by name, never named in messages: our site markers,
+			 * local labels, absolute symbols and linker-defined ones left
+			 * at 0 (mold's _DYNAMIC in a static link), which are not
+			 * places in the code. */
+			bool quiet = !strncmp(name, ".fc.", 4) || !strncmp(name, ".L", 2) ||
+				     sym.st_shndx == SHN_ABS || sym.st_value == 0;
 			s->v[s->n++] = (struct fc_sym){sym.st_value, sym.st_size, name, (uint8_t)type,
 						       quiet};
 			total += strlen(name) + 1;

@@ -133,6 +133,10 @@ struct target {
 	unsigned ngprs;
 	const int *scratch;          /* ...except these (arm64: x16, x17) */
 	unsigned nscratch;
+	/* A register the ABI keeps pointing at a linker-defined symbol, which
+	 * linker relaxation may use (RISC-V gp = __global_pointer$). */
+	const char *gp_symbol;
+	int reg_gp;
 	bool site_symbols;           /* relaxation moves code: a local symbol
 	                              * ".fc.sN" marks each site */
 

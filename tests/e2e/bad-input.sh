@@ -40,7 +40,7 @@ expect 2 "unknown linker" -- "$FARCALL" link --linker frob "$CASE"
 # Outputs that are not what they should be.
 linked lld-19 2>/dev/null || linked lld-14
 expect 2 "not an ELF file" -- "$FARCALL" emu "$CASE" "$CASE/manifest.txt"
-expect 2 "not an arm64 ELF file (it is x86-64)" -- "$FARCALL" emu "$CASE" /bin/true
+expect 2 "not an arm64 ELF file (it is amd64)" -- "$FARCALL" emu "$CASE" /bin/true
 head -c 100000 "$OUT" >"$T/truncated.out"
 expect 2 "$T/truncated.out: truncated" -- "$FARCALL" emu "$CASE" "$T/truncated.out"
 head -c 40 "$OUT" >"$T/tiny.out"

@@ -6,20 +6,31 @@ set -eu
 die() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "$*"; exit 77; }
 
-# The linker binary for a farcall linker name, or skip.
+# Skip unless farcall finds linker $1 (for arch $2, default arm64).
 need_linker() {
-	"$FARCALL" linkers --arch arm64 | awk -v n="$1" '$1 == n { found = 1 } END { exit !found }' ||
-		skip "linker $1 is not installed"
+	have_linker "$1" "${2:-arm64}" || skip "linker $1 is not installed"
+}
+have_linker() {
+	"$FARCALL" linkers --arch "${2:-arm64}" | awk -v n="$1" '$1 == n { found = 1 } END { exit !found }'
+}
+linkers_for() {
+	"$FARCALL" linkers --arch "$1" | awk '{ print $1 }'
 }
 
 # One arm64 case shared by the tests of a run: 256 MiB of .text, so that
-# half the calls are beyond BL's 128 MiB and need thunks.
+# half the calls are beyond BL's 128 MiB and need thunks. Calls and tail
+# calls only: the far-call path, which every linker must get right.
 shared_case() {
 	CASE="$FC_TMP/case-arm64-256M"
 	if [ ! -f "$CASE/manifest.txt" ]; then
-		# Concurrent tests may race to make it; gen renames atomically.
-		"$FARCALL" gen --arch arm64 --size 256M --funcs 2048 --calls 12 --seed 42 -o "$CASE" >/dev/null
+		"$FARCALL" gen --arch arm64 --size 256M --funcs 2048 --calls 12 --seed 42 \
+			--forms bl,b -o "$CASE" >/dev/null
 	fi
+}
+
+# The count of sites emu checked and failed, from its last line.
+emu_counts() {
+	sed -n 's/.*: \([0-9]*\) sites, \([0-9]*\) failed (.*/\1 \2/p' "$1" | tail -n 1
 }
 
 # Link the shared case with $1 once; sets OUT.
@@ -44,9 +55,11 @@ break_thunks() {
 		linked "$l"
 		bad="$FC_TMP/$mode-$l.out"
 		cp "$OUT" "$bad"
-		"$FC_PATCH" "$mode" "$CASE" "$bad" >"$bad.expect" || die "fc-patch $mode failed on $l"
 		st=0
-		"$FARCALL" emu "$CASE" "$bad" >"$bad.emu" || st=$?
+		"$FC_PATCH" "$mode" "$CASE" "$bad" >"$bad.expect" || st=$?
+		[ $st -eq 0 ] || die "fc-patch $mode failed on $l (exit $st)"
+		st=0
+		"$FARCALL" emu --max-report 1000000 "$CASE" "$bad" >"$bad.emu" || st=$?
 		cat "$bad.emu"
 		[ $st -eq 1 ] || die "$l: emu exited $st on a broken thunk ($mode), expected 1"
 		grep -v '^reason: ' "$bad.expect" | sort -u >"$bad.want"
@@ -58,4 +71,25 @@ break_thunks() {
 		rm -f "$bad"
 	done
 	[ $n -gt 0 ] || skip "no arm64 linker is installed"
+}
+
+# Generate $2 (a directory under FC_TMP) for arch $1 with gen options "$3"
+# once per run.
+case_for() {
+	CASE="$FC_TMP/$2"
+	if [ ! -f "$CASE/manifest.txt" ]; then
+		"$FARCALL" gen --arch "$1" $3 -o "$CASE" >/dev/null || die "gen $1 $3 failed"
+	fi
+}
+
+# Link CASE with $1 and execute it; sets OUT, EMU (emu's output), SITES,
+# FAILED. Dies if the link fails.
+link_and_emu() {
+	OUT="$CASE/$1/out"
+	[ -f "$OUT" ] || "$FARCALL" link --linker "$1" "$CASE" >"$CASE/$1.link" 2>&1 ||
+		{ cat "$CASE/$1.link"; die "$1 failed to link $CASE"; }
+	EMU="$CASE/$1.emu"
+	"$FARCALL" emu "$CASE" "$OUT" >"$EMU" 2>&1 || true
+	set -- $(emu_counts "$EMU")
+	SITES=${1:-0} FAILED=${2:-1}
 }

@@ -4,10 +4,10 @@
 . "$(dirname "$0")/lib.sh"
 need_linker lld-19
 T="$FC_TMP/objdump"
-"$FARCALL" gen --size 1M --funcs 8 --calls 2 --far 0 --tail 0 --seed 3 -o "$T" >/dev/null
+"$FARCALL" gen --size 1M --funcs 8 --calls 2 --far 0 --tail 0 --forms bl --seed 3 -o "$T" >/dev/null
 aarch64-linux-gnu-objdump -dr "$T/obj0000.o" >"$T/dis.txt"
 # fn_1's first site, as the manifest has it.
-set -- $(awk '$1 == "s" && $2 == 1 { print $3, $5; exit }' "$T/manifest.txt")
+set -- $(awk '$1 == "s" && $2 == "f1" { print $3, substr($5, 2); exit }' "$T/manifest.txt")
 off=$(printf '%x' "$1") callee="fn_$2"
 [ "$2" = 0 ] && callee=_start
 awk '/<fn_1>:/ { on = 1; next } /^$/ { on = 0 } on' "$T/dis.txt" >"$T/fn1.txt"
