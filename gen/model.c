@@ -223,6 +223,17 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 			if (fi >= 0 && !fn->hidden && is_short(&t->forms[fi]) &&
 			    needs_hidden(t, o->mode, &t->forms[fi]))
 				continue;
+			/* A GOT load reaches the GOT, which sits with the data after
+			 * .text, whatever it points at: leave it out where the data
+			 * will be out of its reach (estimated before layout, with
+			 * the jitter of two gaps to spare). */
+			if (fi >= 0 && t->forms[fi].got && reach_is_finite(&t->forms[fi])) {
+				uint64_t est = (uint64_t)((unsigned __int128)o->size * i / m->nfuncs);
+				uint64_t gap = o->size / m->nfuncs;
+				if ((int64_t)(o->size - est + 2 * gap + DATA_SLACK) >
+				    t->forms[fi].hi - (t->forms[fi].hi - t->forms[fi].lo) / 32)
+					continue;
+			}
 			if (fi < 0)
 				continue; /* no tail form allowed: no tail call */
 			struct fc_site s = {.caller = i, .form = (uint8_t)fi};

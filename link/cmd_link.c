@@ -50,7 +50,7 @@ int cmd_link(int argc, char **argv)
 	if (fc_manifest_load(casedir, &m) < 0)
 		return FC_EXIT_USAGE;
 	struct fc_linker l;
-	if (fc_linker_resolve(m.t, spec, &l) < 0) {
+	if (fc_check_objects(casedir, &m) < 0 || fc_linker_resolve(m.t, spec, &l) < 0) {
 		fc_manifest_free(&m);
 		return FC_EXIT_USAGE;
 	}

@@ -47,6 +47,10 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 		 struct fc_link_result *res);
 void fc_link_result_free(struct fc_link_result *r);
 
+/* Every object of the case exists, is a whole ELF relocatable file for the
+ * case's arch. Returns -1 after a one-line message naming the file. */
+int fc_check_objects(const char *casedir, const struct fc_manifest *m);
+
 /* Run argv with a timeout, stdout+stderr to `log` (or discarded). */
 struct fc_exec {
 	int exit_code, signal;

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <elf.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -283,6 +285,39 @@ static bool is_elf(const char *path)
 	return n == 4 && !memcmp(b, "\177ELF", 4);
 }
 
+int fc_check_objects(const char *casedir, const struct fc_manifest *m)
+{
+	for (uint32_t i = 0; i < m->nobjs; i++) {
+		char *path = fc_xasprintf("%s/%s", casedir, m->objs[i]);
+		int fd = open(path, O_RDONLY);
+		Elf64_Ehdr eh;
+		struct stat st;
+		int r = 0;
+		if (fd < 0)
+			r = fc_err("%s: cannot open: %s", path, strerror(errno));
+		else if (fstat(fd, &st) || read(fd, &eh, sizeof eh) != (ssize_t)sizeof eh ||
+			 memcmp(eh.e_ident, ELFMAG, SELFMAG))
+			r = fc_err("%s: not an ELF file (or truncated before its header)", path);
+		else if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_REL)
+			r = fc_err("%s: not a 64-bit relocatable object", path);
+		else if (eh.e_machine != m->t->e_machine) {
+			const struct target *o = fc_target_by_machine(eh.e_machine);
+			r = fc_err("%s: not an %s object (it is %s)", path, m->t->name,
+				   o ? o->name : "for another machine");
+		} else if (eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)st.st_size)
+			r = fc_err("%s: truncated: its section headers end at 0x%llx, the file at 0x%llx",
+				   path, (unsigned long long)(eh.e_shoff + (uint64_t)eh.e_shnum *
+								       eh.e_shentsize),
+				   (unsigned long long)st.st_size);
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
 void fc_link_result_free(struct fc_link_result *r)
 {
 	free(r->problem);
@@ -350,6 +385,18 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 		res->ok = true;
 record:
 	unlink(tmp_out);
+	/* A linker killed mid-write leaves its own temporaries beside the
+	 * output (lld: "<out>.tmp<random>"); they are ours to clean. */
+	{
+		char *pat = fc_xasprintf("%s*", tmp_out);
+		glob_t g;
+		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				unlink(g.gl_pathv[i]);
+			globfree(&g);
+		}
+		free(pat);
+	}
 	if (!res->ok)
 		unlink(abs_out); /* an old output must not pass for this link's */
 	{

@@ -365,6 +365,11 @@ int cmd_run(int argc, char **argv)
 			free(casedir);
 			goto out;
 		}
+		if (fc_check_objects(casedir, &m) < 0) {
+			fc_manifest_free(&m);
+			free(casedir);
+			goto out;
+		}
 		for (size_t i = 0; i < nl; i++) {
 			if (nres == cap)
 				res = fc_xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);

@@ -33,6 +33,19 @@ expect 2 "manifest.txt: truncated" -- "$FARCALL" link --linker lld "$T/trunc-cas
 head -c 20000 "$CASE/manifest.txt" >"$T/trunc-case/manifest.txt"
 expect 2 "manifest.txt:[0-9]*: malformed" -- "$FARCALL" link --linker lld "$T/trunc-case"
 
+# Objects that are not what the case says.
+mkdir -p "$T/objcase"
+cp "$CASE/manifest.txt" "$T/objcase/"
+head -c 30 "$CASE/obj0000.o" >"$T/objcase/obj0000.o"
+expect 2 "obj0000.o: not an ELF file" -- "$FARCALL" link --linker lld "$T/objcase"
+head -c 4096 "$CASE/obj0000.o" >"$T/objcase/obj0000.o"
+expect 2 "obj0000.o: truncated: its section headers end" -- "$FARCALL" link --linker lld "$T/objcase"
+"$FARCALL" gen --arch amd64 --size 1M --funcs 4 -o "$T/x86case" >/dev/null
+cp "$T/x86case/obj0000.o" "$T/objcase/obj0000.o"
+expect 2 "obj0000.o: not an arm64 object (it is amd64)" -- "$FARCALL" link --linker lld "$T/objcase"
+rm "$T/objcase/obj0000.o"
+expect 2 "obj0000.o: cannot open" -- "$FARCALL" link --linker lld "$T/objcase"
+
 # Linkers that cannot be found.
 expect 2 "no such linker" -- "$FARCALL" link --linker /nonexistent/ld "$CASE"
 expect 2 "unknown linker" -- "$FARCALL" link --linker frob "$CASE"
