@@ -44,10 +44,11 @@ tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libfarcall.a
 deps:
 	@scripts/deps.sh
 
-# The default corpus: arm64 .text big enough that half the calls need thunks,
+# The default corpus: every arch, .text big enough that half the arm64 calls
+# need thunks (and RISC-V relaxes the near ones),
 # with every installed linker. Findings show in the table and the report;
 # the target fails only when the run itself could not complete.
-RUN_ARGS ?= --arch arm64 --size 320M
+RUN_ARGS ?= --arch arm64,amd64,riscv64 --size 320M
 run: deps
 	@$(MAKE) --no-print-directory farcall
 	@./farcall run $(RUN_ARGS); s=$$?; [ $$s -le 1 ] || exit $$s
