@@ -237,7 +237,10 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 				       .sh_type = SHT_NOBITS,
 				       .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
 				       .sh_size = fn->pad,
-				       .sh_addralign = t->func_align},
+				       /* It starts where the code ends, to the byte,
+				        * and ends where the next function's
+				        * alignment wants (the model sized it so). */
+				       .sh_addralign = 1},
 				.pad = 1};
 		}
 		/* Our function, defined here. */

@@ -274,9 +274,12 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 		code_total += code.len;
 	}
 
-	/* Layout: padding after each function, 0.5x to 1.5x the mean gap. */
-	uint64_t align_total = (uint64_t)m->nfuncs * 8;
-	if (code_total + align_total > o->size) {
+	/* Layout: padding after each function, 0.5x to 1.5x the mean gap. Each
+	 * padding ends where the next function's alignment wants it, so no
+	 * linker adds a byte, and the last one ends .text at exactly --size. */
+	uint64_t fal = t->func_align, maxal = fal < 8 ? 8 : fal;
+	uint64_t reserve = (uint64_t)m->nfuncs * maxal;
+	if (code_total + reserve > o->size) {
 		char a[32], b[32];
 		fc_err("gen: --size %s is too small for %u functions (%s of code); "
 		       "raise --size or lower --funcs",
@@ -284,22 +287,24 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 		       fc_fmt_size(code_total, b, sizeof b));
 		goto out;
 	}
-	uint64_t budget = o->size - code_total - align_total, wsum = 0, used = 0, addr = 0;
+	uint64_t budget = o->size - code_total - reserve, wsum = 0, addr = 0;
 	uint32_t *w = fc_xcalloc(m->nfuncs, sizeof *w);
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		wsum += w[i] = 512 + (uint32_t)fc_rng_below(&rng, 1025);
-	uint64_t fal = t->func_align;
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		struct fc_func *fn = &m->funcs[i];
-		uint64_t al = palign[i] > fal ? palign[i] : fal;
-		uint64_t pad = (uint64_t)((unsigned __int128)budget * w[i] / wsum) & ~(fal - 1);
-		if (i + 1 == m->nfuncs)
-			pad = (budget - used) & ~(fal - 1);
-		used += pad;
-		addr = (addr + al - 1) & ~(al - 1);
 		fn->addr = addr;
+		uint64_t end = addr + fn->size;
+		uint64_t pad;
+		if (i + 1 == m->nfuncs) {
+			pad = o->size - end;
+		} else {
+			uint64_t nal = palign[i + 1] > fal ? palign[i + 1] : fal;
+			pad = (uint64_t)((unsigned __int128)budget * w[i] / wsum);
+			pad = ((end + pad + nal - 1) & ~(nal - 1)) - end;
+		}
 		fn->pad = pad;
-		addr += fn->size + pad;
+		addr = end + pad;
 	}
 	free(w);
 
@@ -356,8 +361,9 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 	}
 	/* The sites no linker can fix: non-thunkable forms aimed beyond reach. */
 	uint32_t made = 0;
+	uint64_t start = ns ? fc_rng_below(&rng, ns) : 0;
 	for (uint64_t k = 0; k < ns && made < o->unfixable; k++) {
-		uint64_t j = (k * 7919 + o->seed) % ns; /* spread over the program */
+		uint64_t j = (start + k) % ns;
 		struct fc_site *s = &m->sites[j];
 		const struct fc_form *f = &t->forms[s->form];
 		if (f->thunkable || !reach_is_finite(f) || s->expect_error || s->caller == 0 ||

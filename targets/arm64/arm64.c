@@ -276,17 +276,61 @@ static unsigned arm64_decode(const uint8_t *p, size_t avail, uint64_t pc,
 }
 
 /* No linker changes an arm64 sequence's length (GOT relaxation turns
- * ADRP+LDR into ADRP+ADD in place), so the form says it. */
+ * ADRP+LDR into ADRP+ADD in place, lld may turn ADRP into ADR and an ADD or
+ * LDR into a NOP), so the form says the length; the words must still be the
+ * form's, or what a linker may rewrite it to (lld and mold: "nop; adr"). */
+static bool is_adrp_or_adr(uint32_t w) /* adrp/adr x0, ... */
+{
+	return (w & 0x9f00001fu) == 0x90000000u || (w & 0x9f00001fu) == 0x10000000u;
+}
+
+static bool is_nop(uint32_t w) /* nop */
+{
+	return w == 0xd503201fu;
+}
+
+static bool is_add_x0(uint32_t w) /* add x0, x0, #imm */
+{
+	return (w & 0xffc003ffu) == A64_ADD_X0_X0;
+}
+
 static unsigned arm64_seq_len(const struct fc_form *f, const uint8_t *p, size_t avail,
 			      uint64_t pc, unsigned *ninsns)
 {
-	(void)p; (void)pc;
+	(void)pc;
 	unsigned n = 1;
 	switch (f - arm64_forms) {
 	case F_ADRP_ADD: case F_ADRP_GOT: n = 2; break;
 	case F_MOVW: n = 4; break;
+	case F_ABS64: case F_PREL32: case F_PREL64: return 0;
 	}
 	if (avail < 4 * n)
+		return 0;
+	uint32_t w0 = fc_rd32(p), w1 = n > 1 ? fc_rd32(p + 4) : 0;
+	bool ok = false;
+	switch (f - arm64_forms) {
+	case F_BL: ok = (w0 & 0xfc000000u) == A64_BL; break;
+	case F_B: ok = (w0 & 0xfc000000u) == A64_B; break;
+	case F_BNE: ok = (w0 & 0xff00001fu) == A64_B_NE; break;
+	case F_CBNZ: ok = (w0 & 0xff00001fu) == A64_CBNZ_X0; break;
+	case F_TBNZ: ok = (w0 & 0xfff8001fu) == A64_TBNZ_X0_0; break;
+	case F_LDR_LIT: ok = (w0 & 0xff00001fu) == A64_LDR_X0_LIT || is_adrp_or_adr(w0); break;
+	case F_ADRP_ADD: /* or, relaxed by lld and mold: nop ; adr x0, target */
+		ok = (is_adrp_or_adr(w0) && (is_add_x0(w1) || is_nop(w1))) ||
+		     (is_nop(w0) && is_adrp_or_adr(w1));
+		break;
+	case F_ADRP_GOT:
+		ok = (is_adrp_or_adr(w0) &&
+		      ((w1 & 0xffc003ffu) == A64_LDR_X0_X0 || is_add_x0(w1) || is_nop(w1))) ||
+		     (is_nop(w0) && is_adrp_or_adr(w1));
+		break;
+	case F_MOVW:
+		ok = (w0 & 0xff80001fu) == 0xd2800000u; /* movz x0, #imm{, lsl} */
+		for (unsigned k = 1; k < 4 && ok; k++)  /* movk x0, #imm, lsl */
+			ok = (fc_rd32(p + 4 * k) & 0xff80001fu) == 0xf2800000u;
+		break;
+	}
+	if (!ok)
 		return 0;
 	*ninsns = n;
 	return 4 * n;

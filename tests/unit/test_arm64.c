@@ -1353,6 +1353,38 @@ static void test_reloc_decode_roundtrip(void **state)
 
 /* ---- seq_len ---------------------------------------------------------- */
 
+/* Bytes that are not the form are not taken for it: emu reports the site's
+ * shape instead of running something else. */
+static void test_seq_len_rejects(void **state)
+{
+	(void)state;
+	const struct target *t = T();
+	static const struct {
+		int form;
+		uint32_t w[4];
+	} k[] = {
+		{F_BL, {0xd503201f}},                         /* nop */
+		{F_BL, {0x17fffb73}},                         /* b .-0x1234 (not bl) */
+		{F_B, {0x9400048d}},                          /* bl .+0x1234 (not b) */
+		{F_BNE, {0x54000000}},                        /* b.eq . */
+		{F_CBNZ, {0xb5000001}},                       /* cbnz x1, . */
+		{F_TBNZ, {0x37080000}},                       /* tbnz w0, #1, . */
+		{F_ADRP_ADD, {0x00000000, 0x00000000}},       /* udf #0 ; udf #0 */
+		{F_ADRP_ADD, {0x90000000, 0xf9400000}},       /* adrp x0 ; ldr x0, [x0] */
+		{F_MOVW, {0xd2800000, 0xf2a00000, 0xd503201f, 0xf2e00000}}, /* movz; movk; nop; movk */
+		{F_LDR_LIT, {0xd503201f}},                    /* nop */
+		{F_ABS64, {0}}, {F_PREL32, {0}}, {F_PREL64, {0}},
+	};
+	for (size_t i = 0; i < NELEM(k); i++) {
+		uint8_t b[16];
+		for (unsigned j = 0; j < 4; j++)
+			wr32(b + 4 * j, k[i].w[j]);
+		unsigned ni = 99;
+		if (t->seq_len(F(k[i].form), b, sizeof b, 0x400000, &ni) != 0)
+			fail_msg("seq_len(%s) took case %zu for the form", F(k[i].form)->name, i);
+	}
+}
+
 static void test_seq_len(void **state)
 {
 	(void)state;
@@ -1375,6 +1407,8 @@ static void test_seq_len(void **state)
 		/* mov x0, #0xdef0 ; movk x0, #0x9abc, lsl #16 ; movk x0, #0x5678, lsl #32 ;
 		 * movk x0, #0x1234, lsl #48 */
 		{F_LDR_LIT, {0x58000040}, 1},                        /* ldr x0, .+8 */
+		/* ADRP+ADD as lld and mold relax it when the target is near. */
+		{F_ADRP_ADD, {0xd503201f, 0x10000040}, 2},           /* nop ; adr x0, .+8 */
 	};
 	for (size_t i = 0; i < NELEM(k); i++) {
 		const struct fc_form *f = F(k[i].form);
@@ -1799,6 +1833,7 @@ int main(void)
 		cmocka_unit_test(test_decode_short),
 		cmocka_unit_test(test_reloc_decode_roundtrip),
 		cmocka_unit_test(test_seq_len),
+		cmocka_unit_test(test_seq_len_rejects),
 		cmocka_unit_test(test_disasm),
 		cmocka_unit_test(test_init_cpu),
 		cmocka_unit_test(test_enc_jump_abs),
