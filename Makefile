@@ -6,7 +6,7 @@ PKGS    := unicorn capstone libelf libdw jansson
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
 CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lunicorn -lcapstone -lelf -ldw -ljansson) -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lunicorn -lcapstone -lelf -ldw -ljansson) -lm -pthread
 # LLVM's C disassembler, for RISC-V traces (Debian 12's Capstone has none).
 LLVM_CONFIG ?= llvm-config-14
 CFLAGS  += -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null || echo /usr/lib/llvm-14/include)

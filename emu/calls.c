@@ -22,6 +22,7 @@
  * what the relocation gives when applied to zeros. */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ struct eng {
 	int ids[64];
 	unsigned nreg;
 	int ra_idx, sp_idx;
+	uint64_t lo, hi;        /* the slice of sites this engine runs */
 	/* the call site under way */
 	uint64_t cur, expect, addr, stop_at;
 	unsigned len;           /* bytes of its sequence in the output */
@@ -244,6 +246,8 @@ static void count_checked(struct eng *e, uint64_t i)
 		fc_progress_set(&e->prog, e->res->checked);
 }
 
+static bool is_chain(const struct eng *e, uint64_t i);
+
 /* The sequence at a site as the output has it; 0 when it is not the form. */
 static unsigned site_len(struct eng *e, uint64_t i, uint64_t addr, unsigned *ninsns)
 {
@@ -255,8 +259,12 @@ static unsigned site_len(struct eng *e, uint64_t i, uint64_t addr, unsigned *nin
 	if (!p)
 		return 0;
 	unsigned n = 0, len = e->t->seq_len(f, p, avail, addr, &n);
-	if (len && e->nominal[e->m->sites[i].form] && len < e->nominal[e->m->sites[i].form])
-		e->res->relaxed++;
+	if (len && e->nominal[e->m->sites[i].form] && len < e->nominal[e->m->sites[i].form]) {
+		if (is_chain(e, i))
+			e->res->relaxed++;
+		else
+			e->res->relaxed_addr++;
+	}
 	if (ninsns)
 		*ninsns = n;
 	return len;
@@ -287,7 +295,7 @@ static bool begin_site(struct eng *e, uint64_t i)
  * stop_at to where the main loop must go on otherwise. */
 static bool next_in_chain(struct eng *e, uint64_t from)
 {
-	for (uint64_t i = from; i < e->m->nsites; i++) {
+	for (uint64_t i = from; i < e->hi; i++) {
 		if (e->saddr[i] == UINT64_MAX)
 			continue; /* failed up front */
 		if (!is_chain(e, i)) {
@@ -297,7 +305,7 @@ static bool next_in_chain(struct eng *e, uint64_t from)
 		if (begin_site(e, i))
 			return true;
 	}
-	e->stop_at = e->m->nsites;
+	e->stop_at = e->hi;
 	return false;
 }
 
@@ -621,14 +629,17 @@ static void check_data(struct eng *e, uint64_t i)
 	}
 }
 
-int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_calls_result *r)
+/* Run sites [lo, hi) on one image. */
+static int run_slice(struct fc_image *im, const struct fc_manifest *m, struct fc_calls_result *r,
+		     uint64_t lo, uint64_t hi, bool progress)
 {
 	memset(r, 0, sizeof *r);
 	struct eng e;
 	eng_init(&e, im, m, r);
-	double t0 = fc_now();
+	e.lo = lo;
+	e.hi = hi;
 	/* Sites that cannot even be located fail once, up front. */
-	for (uint64_t i = 0; i < m->nsites; i++) {
+	for (uint64_t i = lo; i < hi; i++) {
 		const struct fc_site *s = &m->sites[i];
 		e.saddr[i] = fc_emu_site_addr(im, m, e.entry, i);
 		const char *missing = NULL;
@@ -657,9 +668,10 @@ int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_cal
 	}
 	im->calls_hooked = true;
 	im->calls_state = &e;
-	fc_progress_start(&e.prog, "emu: sites", m->nsites);
-	uint64_t i = 0;
-	while (i < m->nsites) {
+	fc_progress_start(&e.prog, "emu: sites", hi - lo);
+	e.prog.tty = e.prog.tty && progress;
+	uint64_t i = lo;
+	while (i < hi) {
 		if (e.saddr[i] == UINT64_MAX) {
 			i++;
 			continue;
@@ -698,14 +710,117 @@ int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_cal
 	}
 	fc_progress_end(&e.prog);
 	im->calls_state = NULL;
+	/* The distinct thunks, for merging slices. */
 	r->thunks = e.tn;
-	r->seconds = fc_now() - t0;
+	r->thunk_addrs = fc_xcalloc(e.tn + 1, sizeof *r->thunk_addrs);
+	for (size_t k = 0, n = 0; k < e.tcap; k++)
+		if (e.tset[k])
+			r->thunk_addrs[n++] = e.tset[k] - 1;
 	eng_free(&e);
 	return 0;
 }
 
+int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_calls_result *r)
+{
+	double t0 = fc_now();
+	int ret = run_slice(im, m, r, 0, m->nsites, true);
+	r->seconds = fc_now() - t0;
+	return ret;
+}
+
+/* Threads, each with an image and a Unicorn of its own, over slices of the
+ * sites; results merged as if one engine had run them all. */
+struct slice {
+	const char *path;
+	const struct fc_manifest *m;
+	uint64_t lo, hi;
+	struct fc_calls_result r;
+	int ret;
+	bool progress;
+};
+
+static void *slice_main(void *arg)
+{
+	struct slice *sl = arg;
+	struct fc_image im;
+	sl->ret = fc_image_open(&im, sl->path, sl->m->t);
+	if (sl->ret == 0)
+		sl->ret = run_slice(&im, sl->m, &sl->r, sl->lo, sl->hi, sl->progress);
+	fc_image_close(&im);
+	return NULL;
+}
+
+static int by_site(const void *a, const void *b)
+{
+	const struct fc_site_fail *x = a, *y = b;
+	return x->site < y->site ? -1 : x->site > y->site;
+}
+
+static int by_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
+		      struct fc_calls_result *r)
+{
+	if (jobs <= 1 || m->nsites < 2 * jobs)
+		return fc_emu_calls(im, m, r);
+	double t0 = fc_now();
+	struct slice *sl = fc_xcalloc(jobs, sizeof *sl);
+	pthread_t *th = fc_xcalloc(jobs, sizeof *th);
+	for (unsigned j = 0; j < jobs; j++) {
+		sl[j] = (struct slice){.path = im->path, .m = m, .lo = m->nsites * j / jobs,
+				       .hi = m->nsites * (j + 1) / jobs, .progress = j == 0};
+		if (pthread_create(&th[j], NULL, slice_main, &sl[j]) != 0) {
+			sl[j].ret = fc_err("emu: cannot start a thread");
+			th[j] = 0;
+		}
+	}
+	memset(r, 0, sizeof *r);
+	int ret = 0;
+	size_t nthunks = 0;
+	uint64_t *all = NULL;
+	for (unsigned j = 0; j < jobs; j++) {
+		if (th[j])
+			pthread_join(th[j], NULL);
+		struct fc_calls_result *x = &sl[j].r;
+		if (sl[j].ret < 0)
+			ret = -1;
+		r->checked += x->checked;
+		r->failed += x->failed;
+		r->calls += x->calls;
+		r->calls_failed += x->calls_failed;
+		r->data += x->data;
+		r->data_failed += x->data_failed;
+		r->direct += x->direct;
+		r->via_thunk += x->via_thunk;
+		r->relaxed += x->relaxed;
+		r->relaxed_addr += x->relaxed_addr;
+		r->fails = fc_xrealloc(r->fails, (r->nfails + x->nfails + 1) * sizeof *r->fails);
+		memcpy(r->fails + r->nfails, x->fails, x->nfails * sizeof *x->fails);
+		r->nfails += x->nfails;
+		all = fc_xrealloc(all, (nthunks + x->thunks + 1) * sizeof *all);
+		memcpy(all + nthunks, x->thunk_addrs, x->thunks * sizeof *all);
+		nthunks += x->thunks;
+		free(x->fails);
+		free(x->thunk_addrs);
+	}
+	qsort(r->fails, r->nfails, sizeof *r->fails, by_site);
+	qsort(all, nthunks, sizeof *all, by_u64);
+	for (size_t k = 0; k < nthunks; k++)
+		r->thunks += k == 0 || all[k] != all[k - 1];
+	free(all);
+	free(sl);
+	free(th);
+	r->seconds = fc_now() - t0;
+	return ret;
+}
+
 void fc_calls_result_free(struct fc_calls_result *r)
 {
+	free(r->thunk_addrs);
 	for (size_t i = 0; i < r->nfails; i++)
 		free(r->fails[i].what);
 	free(r->fails);

@@ -11,7 +11,7 @@
 #include "emu.h"
 
 static const char emu_usage[] =
-	"usage: farcall emu [--max-report N] [--json FILE] CASE OUT\n"
+	"usage: farcall emu [-j N] [--max-report N] [--json FILE] CASE OUT\n"
 	"\n"
 	"Execute every site of CASE in the linked output OUT with Unicorn. A call or\n"
 	"branch runs from its instruction to the target's entry, through whatever\n"
@@ -23,6 +23,7 @@ static const char emu_usage[] =
 	"has it, relaxed or not) and must leave the target's address in its register.\n"
 	"A data word must hold what its relocation says. Failures print the path.\n"
 	"\n"
+	"  -j N            run the sites on N threads (default 1)\n"
 	"  --max-report N  print at most N failures with their paths (default 20)\n"
 	"  --json FILE     also write the results as JSON\n"
 	"Exit: 0 all sites pass, 1 any fails, 2 usage or environment error.\n";
@@ -47,12 +48,13 @@ json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
 						       fc_ref_name(m, s->target), "message", buf));
 		free(buf);
 	}
-	return json_pack("{s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:I, s:I, s:f, s:f, s:o}",
+	return json_pack("{s:I, s:I, s:{s:I, s:I}, s:{s:I, s:I}, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o}",
 			 "checked", (json_int_t)r->checked, "failed", (json_int_t)r->failed,
 			 "calls", "checked", (json_int_t)r->calls, "failed", (json_int_t)r->calls_failed,
 			 "data", "checked", (json_int_t)r->data, "failed", (json_int_t)r->data_failed,
 			 "direct", (json_int_t)r->direct, "via_thunk", (json_int_t)r->via_thunk,
 			 "thunks", (json_int_t)r->thunks, "relaxed", (json_int_t)r->relaxed,
+			 "relaxed_addr", (json_int_t)r->relaxed_addr,
 			 "seconds", r->seconds, "sites_per_s",
 			 r->seconds > 0 ? (double)r->checked / r->seconds : 0.0, "failures", fails);
 }
@@ -75,16 +77,22 @@ void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
 
 int cmd_emu(int argc, char **argv)
 {
-	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'j'},
+	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
 					   {"help", 0, 0, 'h'}, {0}};
 	size_t max_report = 20;
+	unsigned jobs = 1;
 	const char *json = NULL;
 	int c;
 	fc_getopt_reset();
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			jobs = (unsigned)atoi(optarg);
+			if (jobs < 1 || jobs > 256)
+				return fc_err("emu: -j takes 1 to 256, not '%s'", optarg), FC_EXIT_USAGE;
+			break;
 		case 'm': max_report = (size_t)atol(optarg); break;
-		case 'j': json = optarg; break;
+		case 'J': json = optarg; break;
 		case 'h': fputs(emu_usage, stdout); return FC_EXIT_OK;
 		default: fputs(emu_usage, stderr); return FC_EXIT_USAGE;
 		}
@@ -104,14 +112,14 @@ int cmd_emu(int argc, char **argv)
 	}
 	struct fc_calls_result r;
 	int st = FC_EXIT_USAGE;
-	if (fc_emu_calls(&im, &m, &r) == 0) {
+	if (fc_emu_calls_jobs(&im, &m, jobs, &r) == 0) {
 		fc_emu_report(stdout, &im, &m, &r, max_report);
 		printf("%s: %" PRIu64 " sites, %" PRIu64 " failed (%" PRIu64 " calls, %" PRIu64
 		       " failed; %" PRIu64 " addresses and data, %" PRIu64 " failed); %" PRIu64
 		       " direct, %" PRIu64 " through %" PRIu64 " thunks; %" PRIu64
-		       " relaxed; %.2f s (%.0f sites/s)\n",
+		       " relaxed (calls), %" PRIu64 " relaxed (addresses); %.2f s (%.0f sites/s)\n",
 		       im.path, r.checked, r.failed, r.calls, r.calls_failed, r.data, r.data_failed,
-		       r.direct, r.via_thunk, r.thunks, r.relaxed, r.seconds,
+		       r.direct, r.via_thunk, r.thunks, r.relaxed, r.relaxed_addr, r.seconds,
 		       r.seconds > 0 ? (double)r.checked / r.seconds : 0.0);
 		st = r.failed ? FC_EXIT_FAIL : FC_EXIT_OK;
 		if (json) {

@@ -42,13 +42,18 @@ struct fc_calls_result {
 	uint64_t data, data_failed;     /* ADDR and DATA forms */
 	uint64_t direct, via_thunk;
 	uint64_t thunks;   /* distinct first hops that were not the target */
-	uint64_t relaxed;  /* sequences the linker shortened */
+	uint64_t relaxed;      /* calls the linker shortened (RISC-V: to JAL, C.J) */
+	uint64_t relaxed_addr; /* address sequences it shortened */
 	double seconds;
 	struct fc_site_fail *fails;
 	size_t nfails;
+	uint64_t *thunk_addrs; /* the distinct thunks (for merging slices) */
 };
 
 int fc_emu_calls(struct fc_image *im, const struct fc_manifest *m, struct fc_calls_result *r);
+/* The same over `jobs` threads, each with its own image of im->path. */
+int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
+		      struct fc_calls_result *r);
 void fc_calls_result_free(struct fc_calls_result *r);
 /* One line: "out: fn_17+0x40: BL to fn_912 reached 0x.. (fn_913), expected 0x..". */
 void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_manifest *m,

@@ -200,6 +200,7 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 		r->via_thunk = cr.via_thunk;
 		r->thunks = cr.thunks;
 		r->relaxed = cr.relaxed;
+		r->relaxed_addr = cr.relaxed_addr;
 		r->emu_s = cr.seconds;
 		json_t *j = fc_emu_json(&im, m, &cr, 200);
 		r->failures = json_incref(json_object_get(j, "failures"));

@@ -23,7 +23,7 @@ struct fc_case_result {
 	int relax;
 	int expect_error;     /* the case holds sites no linker can fix */
 	int have_calls;
-	uint64_t checked, failed, direct, via_thunk, thunks, relaxed;
+	uint64_t checked, failed, direct, via_thunk, thunks, relaxed, relaxed_addr;
 	uint64_t calls, calls_failed, data, data_failed;
 	double emu_s;
 	json_t *failures;     /* array of {caller, offset, callee, message} */

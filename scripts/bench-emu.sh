@@ -23,7 +23,7 @@ for arch in ${BENCH_ARCHES:-arm64 amd64 riscv64}; do
 		line=$(head -n 1 "$DIR/$l.txt")
 		sites=$(echo "$line" | sed -n 's/.*: \([0-9]*\) sites,.*/\1/p')
 		thunks=$(echo "$line" | sed -n 's/.* through \([0-9]*\) thunks.*/\1/p')
-		relaxed=$(echo "$line" | sed -n 's/.*; \([0-9]*\) relaxed;.*/\1/p')
+		relaxed=$(echo "$line" | sed -n 's/.*; \([0-9]*\) relaxed (calls),.*/\1/p')
 		sed -n 's/.*(\([0-9]*\) sites\/s)/\1/p' "$DIR/$l.txt" | sort -n >"$DIR/$l.rates"
 		echo "| $arch | $l | $sites | $thunks | $relaxed | $(tail -n 1 "$DIR/$l.rates") | $(sed -n 2p "$DIR/$l.rates") |"
 		rm -f "$DIR/$arch/$l/out"

@@ -224,8 +224,8 @@ uint32_t fc_code_label(struct fc_code *c)
 unsigned fc_cs_disasm(int arch, int mode, const uint8_t *p, size_t avail, uint64_t pc,
 		      char *buf, size_t len)
 {
-	static csh handles[16];
-	static int opened[16];
+	static __thread csh handles[16]; /* per thread: emu -j */
+	static __thread int opened[16];
 	int k = arch & 15;
 	if (!opened[k]) {
 		opened[k] = cs_open((cs_arch)arch, (cs_mode)mode, &handles[k]) == CS_ERR_OK ? 1 : -1;

@@ -206,9 +206,9 @@ static int amd64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t S
 /* Instruction lengths come from Capstone, one handle opened on first use. */
 static unsigned amd64_insn_len(const uint8_t *p, size_t avail, uint64_t pc)
 {
-	static csh h;
-	static cs_insn *insn;
-	static int state; /* 0: not opened, 1: ready, -1: failed */
+	static __thread csh h; /* per thread: emu -j runs decoders in parallel */
+	static __thread cs_insn *insn;
+	static __thread int state; /* 0: not opened, 1: ready, -1: failed */
 	if (!state) {
 		state = cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK ? 1 : -1;
 		if (state > 0 && !(insn = cs_malloc(h)))
