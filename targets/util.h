@@ -33,6 +33,14 @@ static inline void fc_wr64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The low `bits` of v, sign-extended. */
+static inline int64_t fc_sext(uint64_t v, unsigned bits)
+{
+	uint64_t m = 1ULL << (bits - 1);
+	v &= (1ULL << bits) - 1;
+	return (int64_t)((v ^ m) - m);
+}
+
 /* One instruction through Capstone ("mnemonic operands"); its length, or 0.
  * The handle per arch is opened once. */
 unsigned fc_cs_disasm(int cs_arch, int cs_mode, const uint8_t *p, size_t avail, uint64_t pc,

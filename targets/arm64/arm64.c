@@ -234,12 +234,6 @@ static int arm64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t S
 	}
 }
 
-static int64_t sext(uint64_t v, unsigned bits)
-{
-	uint64_t m = 1ULL << (bits - 1);
-	v &= (1ULL << bits) - 1;
-	return (int64_t)((v ^ m) - m);
-}
 
 static unsigned arm64_decode(const uint8_t *p, size_t avail, uint64_t pc,
 			     enum fc_insn_type *type, uint64_t *dest)
@@ -251,17 +245,17 @@ static unsigned arm64_decode(const uint8_t *p, size_t avail, uint64_t pc,
 	uint32_t w = fc_rd32(p);
 	if ((w & 0xfc000000u) == A64_BL) { /* bl */
 		*type = FC_INSN_CALL;
-		*dest = pc + (uint64_t)(sext(w, 26) * 4);
+		*dest = pc + (uint64_t)(fc_sext(w, 26) * 4);
 	} else if ((w & 0xfc000000u) == A64_B) { /* b */
 		*type = FC_INSN_JUMP;
-		*dest = pc + (uint64_t)(sext(w, 26) * 4);
+		*dest = pc + (uint64_t)(fc_sext(w, 26) * 4);
 	} else if ((w & 0xff000010u) == 0x54000000u || /* b.cond */
 		   (w & 0x7e000000u) == 0x34000000u) { /* cbz, cbnz */
 		*type = FC_INSN_JUMP_COND;
-		*dest = pc + (uint64_t)(sext(w >> 5, 19) * 4);
+		*dest = pc + (uint64_t)(fc_sext(w >> 5, 19) * 4);
 	} else if ((w & 0x7e000000u) == 0x36000000u) { /* tbz, tbnz */
 		*type = FC_INSN_JUMP_COND;
-		*dest = pc + (uint64_t)(sext(w >> 5, 14) * 4);
+		*dest = pc + (uint64_t)(fc_sext(w >> 5, 14) * 4);
 	} else if ((w & 0xfffffc1fu) == 0xd61f0000u) { /* br xN */
 		*type = FC_INSN_JUMP_IND;
 	} else if ((w & 0xfffffc1fu) == 0xd63f0000u) { /* blr xN */

@@ -414,35 +414,29 @@ static int riscv64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t
 	}
 }
 
-static int64_t sext(uint64_t v, unsigned bits)
-{
-	uint64_t m = 1ULL << (bits - 1);
-	v &= (1ULL << bits) - 1;
-	return (int64_t)((v ^ m) - m);
-}
 
 static int64_t imm_j(uint32_t w)
 {
-	return sext((w >> 31 & 1) << 20 | (w >> 21 & 0x3ff) << 1 | (w >> 20 & 1) << 11 |
+	return fc_sext((w >> 31 & 1) << 20 | (w >> 21 & 0x3ff) << 1 | (w >> 20 & 1) << 11 |
 		    (w >> 12 & 0xff) << 12, 21);
 }
 
 static int64_t imm_b(uint32_t w)
 {
-	return sext((w >> 31 & 1) << 12 | (w >> 25 & 0x3f) << 5 | (w >> 8 & 0xf) << 1 |
+	return fc_sext((w >> 31 & 1) << 12 | (w >> 25 & 0x3f) << 5 | (w >> 8 & 0xf) << 1 |
 		    (w >> 7 & 1) << 11, 13);
 }
 
 static int64_t imm_cj(uint16_t h)
 {
-	return sext((uint64_t)(h >> 12 & 1) << 11 | (h >> 11 & 1) << 4 | (h >> 9 & 3) << 8 |
+	return fc_sext((uint64_t)(h >> 12 & 1) << 11 | (h >> 11 & 1) << 4 | (h >> 9 & 3) << 8 |
 		    (h >> 8 & 1) << 10 | (h >> 7 & 1) << 6 | (h >> 6 & 1) << 7 |
 		    (h >> 3 & 7) << 1 | (h >> 2 & 1) << 5, 12);
 }
 
 static int64_t imm_cb(uint16_t h)
 {
-	return sext((uint64_t)(h >> 12 & 1) << 8 | (h >> 10 & 3) << 3 | (h >> 5 & 3) << 6 |
+	return fc_sext((uint64_t)(h >> 12 & 1) << 8 | (h >> 10 & 3) << 3 | (h >> 5 & 3) << 6 |
 		    (h >> 3 & 3) << 1 | (h >> 2 & 1) << 5, 9);
 }
 
