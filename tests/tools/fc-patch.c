@@ -24,7 +24,12 @@
  *            (ADRP page, MOVK half, AUIPC immediate, LEA displacement);
  *            a fifth argument names the form: fc-patch imm CASE OUT movz+movk
  *   got      changes the GOT entry that the first GOT load reads; every
- *            GOT load of the same symbol must fail */
+ *            GOT load of the same symbol must fail
+ *   word     flips a bit of the first relocated data word
+ *   shape    overwrites the first direct call with the arch's trap/padding
+ *            bytes (zeros): it is no longer the form at all
+ *   unlocated renames the symbol of the first function that has sites, so
+ *            its sites and the sites calling it cannot be found */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -38,7 +43,7 @@
 #include "../../emu/emu.h"
 
 static const char *const modes[] = {"target", "clobber", "store", "sp", "ra", "body",
-				    "loop", "unmapped", "imm", "got"};
+				    "loop", "unmapped", "imm", "got", "word", "shape", "unlocated"};
 
 /* The one instruction each thunk mode puts before the jump, per arch
  * (test data, not farcall's knowledge). */
@@ -310,6 +315,54 @@ static int site_mode(const char *mode, struct fc_manifest *m, struct fc_image *i
 	return 3;
 }
 
+/* word, shape, unlocated */
+static int other_mode(const char *mode, struct fc_manifest *m, struct fc_image *im, int fd,
+		      uint64_t *entry)
+{
+	const struct target *t = m->t;
+	for (uint64_t i = 0; i < m->nsites; i++) {
+		const struct fc_site *s = &m->sites[i];
+		const struct fc_form *f = &t->forms[s->form];
+		uint64_t a = fc_emu_site_addr(im, m, entry, i);
+		if (a == UINT64_MAX)
+			continue;
+		if (!strcmp(mode, "word") && f->sem == FC_SEM_DATA) {
+			const uint8_t *p = fc_image_ptr(im, a, 1);
+			uint8_t b = p ? (uint8_t)(p[0] ^ 0x10) : 0;
+			if (!p || poke(fd, im, a, &b, 1))
+				return 2;
+			print_site(m, i);
+			printf("reason: holds 0x\n");
+			return 0;
+		}
+		if (!strcmp(mode, "shape") && f->sem == FC_SEM_CALL && s->caller != 0) {
+			unsigned n = 0;
+			const uint8_t *p = fc_image_ptr(im, a, 16);
+			unsigned len = p ? t->seq_len(f, p, 16, a, &n) : 0;
+			uint8_t zero[16] = {0};
+			if (!len || poke(fd, im, a, zero, len))
+				return 2;
+			print_site(m, i);
+			printf("reason: is not a %s at 0x%" PRIx64 "\n", f->mnemonic, a);
+			return 0;
+		}
+		if (!strcmp(mode, "unlocated") && !fc_ref_is_data(s->caller) && s->caller != 0) {
+			const char *name = m->funcs[s->caller].name;
+			if (hide_symbol(fd, im->elf, name))
+				return 2;
+			for (uint64_t k = 0; k < m->nsites; k++)
+				if (m->sites[k].caller == s->caller ||
+				    m->sites[k].target == s->caller)
+					print_site(m, k);
+			printf("reason: cannot be checked: %s is not in the output's symbol table\n",
+			       name);
+			return 0;
+		}
+	}
+	fprintf(stderr, "fc-patch: nothing for '%s' in this output\n", mode);
+	return 3;
+}
+
 int main(int argc, char **argv)
 {
 	int mode = -1;
@@ -317,8 +370,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], modes[i]))
 			mode = i;
 	if (mode < 0) {
-		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped|imm|got "
-				"CASE OUT [FORM]\n");
+		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped|imm|got|"
+				"word|shape|unlocated CASE OUT [FORM]\n");
 		return 2;
 	}
 	struct fc_manifest m;
@@ -331,7 +384,8 @@ int main(int argc, char **argv)
 	int fd = open(argv[3], O_RDWR);
 	if (fd < 0)
 		return fprintf(stderr, "fc-patch: cannot open %s\n", argv[3]), 2;
-	int r = mode >= 8 ? site_mode(modes[mode], &m, &im, fd, entry, argc == 5 ? argv[4] : NULL)
+	int r = mode >= 10 ? other_mode(modes[mode], &m, &im, fd, entry)
+	      : mode >= 8 ? site_mode(modes[mode], &m, &im, fd, entry, argc == 5 ? argv[4] : NULL)
 			  : thunk_mode(modes[mode], &m, &im, fd, entry);
 	close(fd);
 	fc_image_close(&im);
