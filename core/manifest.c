@@ -27,6 +27,8 @@ int fc_mode_parse(const char *s, enum fc_mode *mode)
 
 const char *fc_ref_name(const struct fc_manifest *m, uint32_t ref)
 {
+	if (ref == FC_REF_ANY)
+		return "a function";
 	uint32_t i = fc_ref_index(ref);
 	if (fc_ref_is_data(ref))
 		return i < m->ndatas ? m->datas[i].name : "?";

@@ -33,8 +33,11 @@ struct fc_data {
 	bool words;
 };
 
-/* A site's target or holder: a function or a data object. */
+/* A site's target or holder: a function or a data object, or (farcall
+ * check, where nothing says where a call through a thunk must end) any
+ * function entry. */
 #define FC_REF_DATA_BIT 0x80000000u
+#define FC_REF_ANY 0x7fffffffu
 static inline bool fc_ref_is_data(uint32_t r) { return r & FC_REF_DATA_BIT; }
 static inline uint32_t fc_ref_index(uint32_t r) { return r & ~FC_REF_DATA_BIT; }
 
@@ -65,6 +68,9 @@ struct fc_manifest {
 	struct fc_site *sites;
 	char *arena;       /* names */
 	size_t arena_len, arena_cap;
+	/* farcall check builds a manifest from a binary: functions carry their
+	 * final addresses, sites are at function + offset on every arch. */
+	bool from_binary;
 };
 
 /* Returns 0, or -1 after a message naming the file and line. */

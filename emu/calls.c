@@ -57,7 +57,7 @@ struct eng {
 	int ra_idx, sp_idx;
 	uint64_t lo, hi;        /* the slice of sites this engine runs */
 	/* the call site under way */
-	uint64_t cur, expect, addr, stop_at;
+	uint64_t cur, expect, addr, stop_at, arrived_at;
 	unsigned len;           /* bytes of its sequence in the output */
 	unsigned blocks;
 	bool chain_ended, pushed, bad_store;
@@ -148,6 +148,10 @@ uint64_t *fc_emu_entries(const struct fc_image *im, const struct fc_manifest *m)
 {
 	uint64_t *v = fc_xcalloc(m->nfuncs, sizeof *v);
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
+		if (m->from_binary) {
+			v[i] = m->funcs[i].addr;
+			continue;
+		}
 		const struct fc_sym *s = fc_syms_by_name(&im->syms, m->funcs[i].name);
 		v[i] = s ? s->addr : UINT64_MAX;
 	}
@@ -162,7 +166,7 @@ uint64_t fc_emu_site_addr(const struct fc_image *im, const struct fc_manifest *m
 		const struct fc_sym *y = fc_syms_by_name(&im->syms, fc_ref_name(m, s->caller));
 		return y ? y->addr + s->off : UINT64_MAX;
 	}
-	if (m->t->site_symbols) {
+	if (m->t->site_symbols && !m->from_binary) {
 		char sn[32];
 		snprintf(sn, sizeof sn, ".fc.s%" PRIu64, i);
 		const struct fc_sym *y = fc_syms_by_name(&im->syms, sn);
@@ -176,6 +180,8 @@ uint64_t fc_emu_target_addr(const struct fc_image *im, const struct fc_manifest 
 			    const uint64_t *entries, const struct fc_site *s)
 {
 	uint64_t a;
+	if (s->target == FC_REF_ANY)
+		return FC_ANY_ENTRY;
 	if (fc_ref_is_data(s->target)) {
 		const struct fc_sym *y = fc_syms_by_name(&im->syms, fc_ref_name(m, s->target));
 		a = y ? y->addr : UINT64_MAX;
@@ -329,7 +335,7 @@ static void count_hop(struct eng *e)
 	if (!p || !e->t->decode(p, 16, e->addr, &ty, &dest) ||
 	    (ty != FC_INSN_CALL && ty != FC_INSN_JUMP && ty != FC_INSN_JUMP_COND))
 		return; /* not a direct branch (RISC-V auipc+jalr): no first hop */
-	if (dest == e->expect) {
+	if (dest == e->expect || (e->expect == FC_ANY_ENTRY && hget(e, dest) != UINT32_MAX)) {
 		e->res->direct++;
 	} else {
 		e->res->via_thunk++;
@@ -358,7 +364,7 @@ static void arrived(struct eng *e)
 		uint64_t want = call ? e->addr + e->len : e->base[e->ra_idx];
 		if (e->regs[e->ra_idx] != want) {
 			struct fc_site_fail *x = add_fail(e, e->cur, FC_F_RA);
-			x->at = e->expect;
+			x->at = e->arrived_at;
 			x->reg = e->ra_idx;
 			x->got = e->regs[e->ra_idx];
 			x->want = want;
@@ -372,7 +378,7 @@ static void arrived(struct eng *e)
 			uc_mem_read(e->im->uc, want_sp, &ra, 8);
 		if (e->regs[e->sp_idx] != want_sp || ra != e->addr + e->len) {
 			struct fc_site_fail *x = add_fail(e, e->cur, FC_F_RA);
-			x->at = e->expect;
+			x->at = e->arrived_at;
 			x->reg = -1;
 			x->got = ra;
 			x->want = e->addr + e->len;
@@ -384,7 +390,7 @@ static void arrived(struct eng *e)
 		if ((int)i == e->ra_idx || e->regs[i] == want || is_scratch(e, i))
 			continue;
 		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_REG);
-		x->at = e->expect;
+		x->at = e->arrived_at;
 		x->reg = (int)i;
 		x->got = e->regs[i];
 		x->want = want;
@@ -402,12 +408,13 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	 * is two translation blocks. */
 	if (++e->blocks == 1 || (addr > e->addr && addr < e->addr + e->len))
 		return;
-	if (addr == e->expect) {
+	uint32_t f = hget(e, addr);
+	if (addr == e->expect || (e->expect == FC_ANY_ENTRY && f != UINT32_MAX)) {
+		e->arrived_at = addr;
 		arrived(e);
 		next_site(e, uc);
 		return;
 	}
-	uint32_t f = hget(e, addr);
 	if (f != UINT32_MAX) {
 		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_WRONG_TARGET);
 		x->at = addr;
@@ -854,6 +861,11 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 	uint64_t *entries = fc_emu_entries(im, m);
 	uint64_t want = fc_emu_target_addr(im, m, entries, s);
 	free(entries);
+	char wbuf[48];
+	if (want == FC_ANY_ENTRY)
+		snprintf(wbuf, sizeof wbuf, "a function entry");
+	else
+		snprintf(wbuf, sizeof wbuf, "0x%" PRIx64, want);
 	switch (x->why) {
 	case FC_F_UNLOCATED:
 		fprintf(f, "cannot be checked: %s is not in the output's symbol table\n", x->what);
@@ -863,8 +875,8 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 			fc_syms_fmt(&im->syms, x->at, a, sizeof a), want);
 		break;
 	case FC_F_INTO_BODY:
-		fprintf(f, "ran into %s (0x%" PRIx64 ") instead of reaching 0x%" PRIx64 "\n",
-			fc_syms_fmt(&im->syms, x->at, a, sizeof a), x->at, want);
+		fprintf(f, "ran into %s (0x%" PRIx64 ") instead of reaching %s\n",
+			fc_syms_fmt(&im->syms, x->at, a, sizeof a), x->at, wbuf);
 		break;
 	case FC_F_RA:
 		if (x->reg < 0)

@@ -65,7 +65,8 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 /* Output address of each manifest function, UINT64_MAX when missing. */
 uint64_t *fc_emu_entries(const struct fc_image *im, const struct fc_manifest *m);
 /* Output address of a site (UINT64_MAX when it cannot be found), and of a
- * site's target + addend. */
+ * site's target + addend (FC_ANY_ENTRY for FC_REF_ANY). */
+#define FC_ANY_ENTRY (UINT64_MAX - 1)
 uint64_t fc_emu_site_addr(const struct fc_image *im, const struct fc_manifest *m,
 			  const uint64_t *entries, uint64_t site);
 uint64_t fc_emu_target_addr(const struct fc_image *im, const struct fc_manifest *m,

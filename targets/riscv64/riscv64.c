@@ -547,22 +547,27 @@ static unsigned riscv64_seq_len(const struct fc_form *f, const uint8_t *p, size_
 	uint32_t w = n == 4 ? fc_rd32(p) : fc_rd16(p);
 	switch (f - riscv64_forms) {
 	case F_CALL:
-	case F_TAIL:
+	case F_TAIL: {
+		/* A call links (rd = ra), a tail call does not (rd = x0): what
+		 * tells `farcall check` which one a binary's sequence is. */
+		unsigned link = f - riscv64_forms == F_CALL ? 1 : 0;
 		if (n == 4 && is_auipc(w) && insn_len(p + 4, avail - 4) == 4) {
 			uint32_t w2 = fc_rd32(p + 4);
-			if (is_jalr(w2) && rs1_of(w2) == rd_of(w)) {
+			if (is_jalr(w2) && rs1_of(w2) == rd_of(w) && rd_of(w2) == link) {
 				*ninsns = 2;
 				return 8;
 			}
 			return 0;
 		}
-		if ((n == 4 && is_jal(w)) || (n == 2 && (w & C_MASK) == C_J)) {
+		if ((n == 4 && is_jal(w) && rd_of(w) == link) ||
+		    (n == 2 && !link && (w & C_MASK) == C_J)) {
 			*ninsns = 1;
 			return n;
 		}
 		return 0;
+	}
 	case F_JAL:
-		if (n != 4 || !is_jal(w))
+		if (n != 4 || !is_jal(w) || rd_of(w) != 1) /* jal ra, ... */
 			return 0;
 		*ninsns = 1;
 		return 4;

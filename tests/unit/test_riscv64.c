@@ -946,7 +946,13 @@ static void test_seq_len_calls(void **state)
 	SEQ(F_CALL, 4, 1, 0x344120efu);                       /* jal ra, .+0x12344 */
 	SEQ(F_TAIL, 4, 1, 0x3441206fu);                       /* jal zero, .+0x12344 */
 	SEQ(F_TAIL, 2, 1, 0xaffdu);                           /* c.j .+2046 */
-	SEQ(F_CALL, 2, 1, 0xaffdu);                           /* c.j .+2046 */
+	/* A call links and a tail call does not: never one for the other
+	 * (farcall check tells them apart by this). */
+	SEQ(F_CALL, 0, 0, 0xaffdu);                           /* c.j .+2046 */
+	SEQ(F_CALL, 0, 0, 0x3441206fu);                       /* jal zero, .+0x12344 */
+	SEQ(F_CALL, 0, 0, W_AUIPC_T1, W_JR_T1);               /* auipc t1 ; jalr zero, 0(t1) */
+	SEQ(F_TAIL, 0, 0, 0x344120efu);                       /* jal ra, .+0x12344 */
+	SEQ(F_TAIL, 0, 0, W_AUIPC_RA, W_JALR_RA_RA);          /* auipc ra ; jalr ra, 0(ra) */
 	/* Not a call. */
 	SEQ(F_CALL, 0, 0, W_ADDI_A0);                         /* addi a0, a0, 0 */
 	SEQ(F_CALL, 0, 0, W_AUIPC_RA, W_ADDI_A0);             /* auipc ra ; addi a0, a0, 0 */

@@ -1,0 +1,248 @@
+/* farcall check BINARY: a binary nobody generated, with no manifest.
+ *
+ * Functions come from the symbol table; when the binary has DWARF, the
+ * functions are those with a subprogram, and the other code symbols are the
+ * linker's (thunks, veneers, trampolines, PLT stubs), reported apart. Direct
+ * calls are found by disassembly, as the target decodes them, and executed
+ * like generated ones: through whatever thunk, to a function entry (the
+ * callee itself when the call names one), registers and stack kept. Every
+ * instruction of every function with debug info must be covered by a line
+ * row: the class of Go's arm64 bug where trampolines dropped the line table
+ * of their callers (golang/go#54320). */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "../emu/emu.h"
+#include "../farcall.h"
+#include "lines.h"
+
+void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
+		   const struct fc_calls_result *r, size_t max_report);
+json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
+		    const struct fc_calls_result *r, size_t max_fails);
+
+static const char check_usage[] =
+	"usage: farcall check [-j N] [--max-report N] [--json FILE] BINARY\n"
+	"\n"
+	"Check a linked binary nobody generated (a Go service, a C program linked\n"
+	"with mold) on an x86 host: every direct call found by disassembly is\n"
+	"executed in Unicorn through whatever thunk the linker made to a function\n"
+	"entry, with the ABI's registers and stack kept; every instruction of every\n"
+	"function with debug info must be covered by a DWARF line row. Functions\n"
+	"come from the symbol table; with DWARF, code symbols without a subprogram\n"
+	"are the linker's thunks and stubs, reported apart.\n"
+	"\n"
+	"  -j N            execute on N threads\n"
+	"  --max-report N  print at most N failures of each kind (default 20)\n"
+	"  --json FILE     also write the results as JSON\n"
+	"Exit: 0 all pass, 1 any fails, 2 usage or environment error.\n";
+
+/* Without DWARF, a linker's thunk is known by its name alone. */
+static bool named_like_thunk(const char *n)
+{
+	return strstr(n, "Thunk") || strstr(n, "_veneer") || strstr(n, "$thunk") ||
+	       strstr(n, "-tramp") || strstr(n, "@plt") || !strncmp(n, "__long_branch", 13);
+}
+
+struct fn {
+	uint64_t addr, size;
+	const char *name;
+};
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct fn *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int find_fn(const struct fn *v, size_t n, uint64_t a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].addr < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].addr == a ? (int)lo : -1;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
+					   {"help", 0, 0, 'h'}, {0}};
+	size_t max_report = 20;
+	unsigned jobs = 1;
+	const char *json = NULL;
+	int c;
+	fc_getopt_reset();
+	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			jobs = (unsigned)atoi(optarg);
+			if (jobs < 1 || jobs > 256)
+				return fc_err("check: -j takes 1 to 256"), FC_EXIT_USAGE;
+			break;
+		case 'm': max_report = (size_t)atol(optarg); break;
+		case 'J': json = optarg; break;
+		case 'h': fputs(check_usage, stdout); return FC_EXIT_OK;
+		default: fputs(check_usage, stderr); return FC_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(check_usage, stderr);
+		return FC_EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	struct fc_image im;
+	if (fc_image_open(&im, path, NULL) < 0) {
+		fc_image_close(&im);
+		return FC_EXIT_USAGE;
+	}
+	const struct target *t = im.t;
+	struct fc_lines lines;
+	fc_lines_load(im.elf, path, &lines);
+	bool by_dwarf = lines.have && lines.nsubs > 0;
+
+	/* Functions, and the linker's code apart. */
+	struct fn *fns = fc_xcalloc(im.syms.n + 1, sizeof *fns);
+	size_t nf = 0, nthunks = 0;
+	for (size_t i = 0; i < im.syms.n; i++) {
+		const struct fc_sym *y = &im.syms.v[i];
+		if (y->type != STT_FUNC || !y->size || y->quiet || !fc_image_executable(&im, y->addr))
+			continue;
+		bool real = by_dwarf ? fc_lines_sub(&lines, y->addr) != NULL : !named_like_thunk(y->name);
+		if (!real) {
+			nthunks++;
+			continue;
+		}
+		if (nf && fns[nf - 1].addr == y->addr)
+			continue; /* an alias */
+		fns[nf++] = (struct fn){y->addr, y->size, y->name};
+	}
+	qsort(fns, nf, sizeof *fns, by_addr);
+
+	/* The manifest of what we found. */
+	struct fc_manifest m = {.t = t, .from_binary = true, .nfuncs = (uint32_t)nf};
+	m.funcs = fc_xcalloc(nf + 1, sizeof *m.funcs);
+	uint64_t *offs = fc_xcalloc(nf + 1, sizeof *offs);
+	size_t scap = 1024;
+	m.sites = fc_xcalloc(scap, sizeof *m.sites);
+	uint64_t ninsns = 0, covered = 0, undecodable = 0, line0 = 0;
+	size_t gaps = 0, shown = 0, with_lines = 0;
+	char where[160];
+	for (size_t i = 0; i < nf; i++) {
+		offs[i] = fc_manifest_add_name(&m, fns[i].name);
+		m.funcs[i] = (struct fc_func){.addr = fns[i].addr, .size = (uint32_t)fns[i].size,
+					      .first_site = (uint32_t)m.nsites};
+		const uint8_t *code = fc_image_ptr(&im, fns[i].addr, fns[i].size);
+		if (!code)
+			continue;
+		bool lined = by_dwarf && fc_lines_sub(&lines, fns[i].addr);
+		uint64_t fin = 0, fcov = 0, first_gap = UINT64_MAX;
+		for (uint64_t off = 0; off < fns[i].size;) {
+			uint64_t a = fns[i].addr + off;
+			enum fc_insn_type ty;
+			uint64_t dest;
+			unsigned len = t->decode(code + off, fns[i].size - off, a, &ty, &dest);
+			if (!len) {
+				undecodable++;
+				off += t->insn_align;
+				continue;
+			}
+			fin++;
+			if (lined) {
+				/* A row with line 0 is the compiler saying "no source
+				 * line here": a row all the same (counted apart). */
+				const struct fc_line_span *sp = fc_lines_at(&lines, a);
+				if (sp) {
+					fcov++;
+					line0 += sp->line == 0;
+				} else if (first_gap == UINT64_MAX) {
+					first_gap = a;
+				}
+			}
+			/* A call: a form of the target's that is a call and is here. */
+			for (unsigned k = 0; k < t->nforms; k++) {
+				const struct fc_form *f = &t->forms[k];
+				unsigned n;
+				if (f->sem != FC_SEM_CALL ||
+				    !t->seq_len(f, code + off, fns[i].size - off, a, &n))
+					continue;
+				if (m.nsites == scap)
+					m.sites = fc_xrealloc(m.sites, (scap *= 2) * sizeof *m.sites);
+				int callee = ty == FC_INSN_CALL ? find_fn(fns, nf, dest) : -1;
+				m.sites[m.nsites++] = (struct fc_site){
+					.caller = (uint32_t)i, .off = (uint32_t)off, .form = (uint8_t)k,
+					.target = callee >= 0 ? (uint32_t)callee : FC_REF_ANY};
+				m.funcs[i].nsites++;
+				break;
+			}
+			off += len;
+		}
+		ninsns += lined ? fin : 0;
+		covered += fcov;
+		if (lined) {
+			with_lines++;
+			if (fcov < fin) {
+				gaps++;
+				if (shown++ < max_report)
+					printf("%s: %s: %" PRIu64 " of %" PRIu64 " instructions have no line "
+					       "row; the first at %s (0x%" PRIx64 ")\n", path, fns[i].name,
+					       fin - fcov, fin, fc_syms_fmt(&im.syms, first_gap, where,
+									    sizeof where), first_gap);
+			}
+		}
+	}
+	fc_manifest_fix_names(&m, offs, NULL);
+	free(offs);
+
+	struct fc_calls_result r;
+	int st = FC_EXIT_USAGE;
+	if (fc_emu_calls_jobs(&im, &m, jobs, &r) == 0) {
+		fc_emu_report(stdout, &im, &m, &r, max_report);
+		if (lines.problems)
+			fputs(lines.problems, stdout);
+		printf("%s: %s, %zu functions (%zu linker thunks and stubs apart)\n", path, t->name,
+		       nf, nthunks);
+		printf("%s: calls: %" PRIu64 " found by disassembly, %" PRIu64 " failed; %" PRIu64
+		       " direct, %" PRIu64 " through %" PRIu64 " thunks\n", path, r.checked, r.failed,
+		       r.direct, r.via_thunk, r.thunks);
+		if (!lines.have)
+			printf("%s: lines: no debug info\n", path);
+		else
+			printf("%s: lines: %zu functions with debug info, %.2f%% of their %" PRIu64
+			       " instructions covered (%" PRIu64 " by line-0 rows), %zu with gaps\n", path,
+			       with_lines, ninsns ? 100.0 * (double)covered / (double)ninsns : 100.0,
+			       ninsns, line0, gaps);
+		st = (r.failed || gaps || lines.problems) ? FC_EXIT_FAIL : FC_EXIT_OK;
+		if (json) {
+			json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:{s:b, s:I, s:I, s:f, s:I}}",
+					      "binary", path, "arch", t->name, "functions",
+					      (json_int_t)nf, "thunks", (json_int_t)nthunks, "calls",
+					      fc_emu_json(&im, &m, &r, 200), "lines", "debug_info",
+					      lines.have, "functions", (json_int_t)with_lines,
+					      "instructions", (json_int_t)ninsns, "covered_pct",
+					      ninsns ? 100.0 * (double)covered / (double)ninsns : 100.0,
+					      "failed", (json_int_t)gaps);
+			char *s = json_dumps(j, JSON_INDENT(2));
+			if (fc_write_file_atomic(json, s, strlen(s)) < 0)
+				st = FC_EXIT_USAGE;
+			free(s);
+			json_decref(j);
+		}
+		fc_calls_result_free(&r);
+	}
+	(void)undecodable;
+	fc_manifest_free(&m);
+	fc_lines_free(&lines);
+	free(fns);
+	fc_image_close(&im);
+	return st;
+}
