@@ -133,6 +133,12 @@ struct target {
 	unsigned ngprs;
 	const int *scratch;          /* ...except these (arm64: x16, x17) */
 	unsigned nscratch;
+	/* DWARF register numbers (as CFI and line programs use them): the
+	 * Unicorn register of each, -1 where none; the return-address column
+	 * of the ABI's CIE; the stack pointer's number. */
+	const int *dwarf_regs;
+	unsigned ndwarf_regs;
+	int dwarf_ra_column, dwarf_sp;
 	/* A register the ABI keeps pointing at a linker-defined symbol, which
 	 * linker relaxation may use (RISC-V gp = __global_pointer$). */
 	const char *gp_symbol;

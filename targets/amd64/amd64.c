@@ -398,6 +398,16 @@ static const char *const amd64_gpr_names[] = {
  * retpoline PLT stubs use it. */
 static const int amd64_scratch[] = {UC_X86_REG_R11};
 
+/* x86-64 psABI 3.6.2: DWARF 0-16 are rax, rdx, rcx, rbx, rsi, rdi, rbp,
+ * rsp, r8-r15, and 16 is the return address (rip). */
+static const int amd64_dwarf[] = {
+	UC_X86_REG_RAX, UC_X86_REG_RDX, UC_X86_REG_RCX, UC_X86_REG_RBX,
+	UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP,
+	UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+	UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+	UC_X86_REG_RIP,
+};
+
 const struct target fc_target_amd64 = {
 	.name = "amd64",
 	.aliases = "x86_64 x86-64",
@@ -413,6 +423,10 @@ const struct target fc_target_amd64 = {
 	.gprs = amd64_gprs,
 	.gpr_names = amd64_gpr_names,
 	.ngprs = sizeof amd64_gprs / sizeof amd64_gprs[0],
+	.dwarf_regs = amd64_dwarf,
+	.ndwarf_regs = 17,
+	.dwarf_ra_column = 16,
+	.dwarf_sp = 7,
 	.scratch = amd64_scratch,
 	.nscratch = sizeof amd64_scratch / sizeof amd64_scratch[0],
 	.site_symbols = false,

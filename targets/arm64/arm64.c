@@ -376,6 +376,18 @@ static const char *const arm64_gpr_names[] = {
 	"x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
 	"x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",
 };
+/* DWARF for the Arm 64-bit Architecture: x0-x30 are 0-30, sp is 31. */
+static const int arm64_dwarf[] = {
+	UC_ARM64_REG_X0,  UC_ARM64_REG_X1,  UC_ARM64_REG_X2,  UC_ARM64_REG_X3,
+	UC_ARM64_REG_X4,  UC_ARM64_REG_X5,  UC_ARM64_REG_X6,  UC_ARM64_REG_X7,
+	UC_ARM64_REG_X8,  UC_ARM64_REG_X9,  UC_ARM64_REG_X10, UC_ARM64_REG_X11,
+	UC_ARM64_REG_X12, UC_ARM64_REG_X13, UC_ARM64_REG_X14, UC_ARM64_REG_X15,
+	UC_ARM64_REG_X16, UC_ARM64_REG_X17, UC_ARM64_REG_X18, UC_ARM64_REG_X19,
+	UC_ARM64_REG_X20, UC_ARM64_REG_X21, UC_ARM64_REG_X22, UC_ARM64_REG_X23,
+	UC_ARM64_REG_X24, UC_ARM64_REG_X25, UC_ARM64_REG_X26, UC_ARM64_REG_X27,
+	UC_ARM64_REG_X28, UC_ARM64_REG_X29, UC_ARM64_REG_X30, UC_ARM64_REG_SP,
+};
+
 /* AAPCS64 6.1.1: IP0/IP1 may be corrupted by veneers. */
 static const int arm64_scratch[] = {UC_ARM64_REG_X16, UC_ARM64_REG_X17};
 
@@ -395,6 +407,10 @@ const struct target fc_target_arm64 = {
 	.ngprs = sizeof arm64_gprs / sizeof arm64_gprs[0],
 	.scratch = arm64_scratch,
 	.nscratch = 2,
+	.dwarf_regs = arm64_dwarf,
+	.ndwarf_regs = 32,
+	.dwarf_ra_column = 30,
+	.dwarf_sp = 31,
 	.gnu_ld = "aarch64-linux-gnu-ld.bfd",
 	.gnu_gold = "aarch64-linux-gnu-ld.gold",
 	.ld_emulation = "aarch64linux",

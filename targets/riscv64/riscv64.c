@@ -637,6 +637,18 @@ static const char *const riscv64_gpr_names[] = {
  * instruction (t1) clobber. */
 static const int riscv64_scratch[] = {UC_RISCV_REG_X6, UC_RISCV_REG_X7, UC_RISCV_REG_X28};
 
+/* RISC-V psABI: DWARF 0-31 are x0-x31 (x0 has no Unicorn register). */
+static const int riscv64_dwarf[] = {
+	-1,              UC_RISCV_REG_X1,  UC_RISCV_REG_X2,  UC_RISCV_REG_X3,
+	UC_RISCV_REG_X4,  UC_RISCV_REG_X5,  UC_RISCV_REG_X6,  UC_RISCV_REG_X7,
+	UC_RISCV_REG_X8,  UC_RISCV_REG_X9,  UC_RISCV_REG_X10, UC_RISCV_REG_X11,
+	UC_RISCV_REG_X12, UC_RISCV_REG_X13, UC_RISCV_REG_X14, UC_RISCV_REG_X15,
+	UC_RISCV_REG_X16, UC_RISCV_REG_X17, UC_RISCV_REG_X18, UC_RISCV_REG_X19,
+	UC_RISCV_REG_X20, UC_RISCV_REG_X21, UC_RISCV_REG_X22, UC_RISCV_REG_X23,
+	UC_RISCV_REG_X24, UC_RISCV_REG_X25, UC_RISCV_REG_X26, UC_RISCV_REG_X27,
+	UC_RISCV_REG_X28, UC_RISCV_REG_X29, UC_RISCV_REG_X30, UC_RISCV_REG_X31,
+};
+
 const struct target fc_target_riscv64 = {
 	.name = "riscv64",
 	.aliases = "riscv rv64",
@@ -654,6 +666,10 @@ const struct target fc_target_riscv64 = {
 	.ngprs = sizeof riscv64_gprs / sizeof riscv64_gprs[0],
 	.scratch = riscv64_scratch,
 	.nscratch = sizeof riscv64_scratch / sizeof riscv64_scratch[0],
+	.dwarf_regs = riscv64_dwarf,
+	.ndwarf_regs = 32,
+	.dwarf_ra_column = 1,
+	.dwarf_sp = 2,
 	.gp_symbol = "__global_pointer$", /* relaxation makes gp-relative addi */
 	.reg_gp = UC_RISCV_REG_X3,
 	.site_symbols = true,
