@@ -9,5 +9,6 @@ int cmd_emu(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_linkers(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

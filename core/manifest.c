@@ -9,6 +9,16 @@
 #include "util.h"
 
 static const char *const mode_names[] = {"exe", "pie", "shared"};
+static const char *const cfi_names[] = {"none", "eh", "debug"};
+static const char *const frame_names[] = {"none", "leaf", "save"};
+
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
 
 const char *fc_mode_name(enum fc_mode mode)
 {
@@ -99,14 +109,16 @@ int fc_manifest_save(const char *casedir, const struct fc_manifest *m)
 	FILE *f = a.f;
 	static char buf[1 << 20];
 	setvbuf(f, buf, _IOFBF, sizeof buf);
-	fprintf(f, "farcall-manifest 2\n"
+	fprintf(f, "farcall-manifest 3\n"
 		   "# Written by farcall gen; format in docs/manifest.md.\n"
-		   "# f id name obj code-bytes predicted-offset padding-after default|hidden\n"
+		   "# f id name obj bytes predicted-offset padding-after default|hidden frame frame-size "
+		   "line code-bytes epilogue\n"
 		   "# d id name obj bytes var|words default|hidden\n"
 		   "# s caller offset form target addend near|far ok|error\n");
 	fprintf(f, "arch %s\ngenerator %u\nseed %" PRIu64 "\nsize %" PRIu64 "\n", m->t->name,
 		m->generator, m->seed, m->size);
 	fprintf(f, "mode %s\nrelax %d\n", fc_mode_name(m->mode), m->relax ? 1 : 0);
+	fprintf(f, "dwarf %d\ncfi %s\n", m->dwarf, cfi_names[m->cfi]);
 	fprintf(f, "options %s\n", m->options ? m->options : "");
 	fprintf(f, "objs %u\nfuncs %u\ndatas %u\nsites %" PRIu64 "\n", m->nobjs, m->nfuncs,
 		m->ndatas, m->nsites);
@@ -114,8 +126,10 @@ int fc_manifest_save(const char *casedir, const struct fc_manifest *m)
 		fprintf(f, "o %u %s\n", i, m->objs[i]);
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		const struct fc_func *fn = &m->funcs[i];
-		fprintf(f, "f %u %s %u %u 0x%" PRIx64 " 0x%" PRIx64 " %s\n", i, fn->name, fn->obj,
-			fn->size, fn->addr, fn->pad, fn->hidden ? "hidden" : "default");
+		fprintf(f, "f %u %s %u %u 0x%" PRIx64 " 0x%" PRIx64 " %s %s %u %u %u %u\n", i,
+			fn->name, fn->obj, fn->size, fn->addr, fn->pad,
+			fn->hidden ? "hidden" : "default", frame_names[fn->frame], fn->frame_size,
+			fn->line, fn->code, fn->epi);
 	}
 	for (uint32_t i = 0; i < m->ndatas; i++) {
 		const struct fc_data *d = &m->datas[i];
@@ -239,7 +253,7 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		c.p = line;
 		c.bad = 0;
 		if (c.line == 1) {
-			if (strcmp(line, "farcall-manifest 2")) {
+			if (strcmp(line, "farcall-manifest 3")) {
 				bad(&c, strncmp(line, "farcall-manifest ", 17)
 					    ? "not a farcall manifest"
 					    : "a manifest of another farcall version: regenerate the case");
@@ -303,7 +317,13 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 			fn->pad = num(&c);
 			char *vis = tok(&c);
 			fn->hidden = vis && !strcmp(vis, "hidden");
-			if (c.bad || fn->obj >= m->nobjs) {
+			int fr = name_index(frame_names, 3, tok(&c));
+			fn->frame = (uint8_t)(fr < 0 ? 0 : fr);
+			fn->frame_size = (uint32_t)num(&c);
+			fn->line = (uint32_t)num(&c);
+			fn->code = (uint32_t)num(&c);
+			fn->epi = (uint32_t)num(&c);
+			if (c.bad || fn->obj >= m->nobjs || fr < 0) {
 				bad(&c, "malformed function line");
 				goto out;
 			}
@@ -349,6 +369,19 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 			}
 		} else if (!strcmp(key, "relax")) {
 			m->relax = num(&c) != 0;
+		} else if (!strcmp(key, "dwarf")) {
+			m->dwarf = (int)num(&c);
+			if (m->dwarf != 0 && m->dwarf != 4 && m->dwarf != 5) {
+				bad(&c, "dwarf is 0, 4 or 5");
+				goto out;
+			}
+		} else if (!strcmp(key, "cfi")) {
+			int k = name_index(cfi_names, 3, tok(&c));
+			if (k < 0) {
+				bad(&c, "cfi is none, eh or debug");
+				goto out;
+			}
+			m->cfi = k;
 		} else if (!strcmp(key, "generator")) {
 			m->generator = (uint32_t)num(&c);
 		} else if (!strcmp(key, "seed")) {

@@ -9,7 +9,7 @@
 #include "../targets/target.h"
 
 #define FC_MANIFEST_NAME "manifest.txt"
-#define FC_GEN_VERSION 2
+#define FC_GEN_VERSION 3
 
 enum fc_mode { FC_MODE_EXE, FC_MODE_PIE, FC_MODE_SHARED };
 
@@ -21,6 +21,11 @@ struct fc_func {
 	uint64_t pad;      /* zero bytes the generator put after it */
 	uint32_t first_site, nsites;
 	bool hidden;       /* STV_HIDDEN: never preemptible */
+	uint8_t frame;     /* enum fc_frame_kind */
+	uint32_t frame_size;
+	uint32_t line;     /* of its first line-table row */
+	uint32_t code;     /* bytes of code (a literal pool after it) */
+	uint32_t epi;      /* where its epilogue starts */
 };
 
 /* Data objects: "var_N" (what ADDR and DATA sites point at) and
@@ -57,6 +62,8 @@ struct fc_manifest {
 	uint64_t seed, size;
 	enum fc_mode mode;
 	bool relax;
+	int dwarf;         /* 0 (none), 4, 5 */
+	int cfi;           /* enum fc_cfi_kind: 0 none, 1 .eh_frame, 2 .debug_frame */
 	char *options;     /* the generator options, for the record */
 	uint32_t nobjs;
 	char **objs;

@@ -21,6 +21,8 @@ struct fc_syms {
 	struct fc_sym *v;       /* sorted by address */
 	size_t n;
 	uint32_t *hash;         /* open addressing over v, by name; 0 = empty */
+	uint64_t *dmarks;       /* "$d" mapping symbols: data in code, sorted */
+	size_t ndmarks;
 	size_t hcap;
 	char *strings;
 };
@@ -68,6 +70,9 @@ void fc_syms_free(struct fc_syms *s);
 const struct fc_sym *fc_syms_by_name(const struct fc_syms *s, const char *name);
 /* The symbol an address falls in (or after, when nothing covers it). */
 const struct fc_sym *fc_syms_at(const struct fc_syms *s, uint64_t addr);
+/* The first "$d" mapping symbol in [lo, hi), or hi: where code gives way to
+ * a literal pool. */
+uint64_t fc_syms_code_end(const struct fc_syms *s, uint64_t lo, uint64_t hi);
 /* "fn_12+0x40" or "0x4000f0" into buf. */
 const char *fc_syms_fmt(const struct fc_syms *s, uint64_t addr, char *buf, size_t len);
 

@@ -13,6 +13,25 @@ static uint64_t hstr(const char *s)
 	return fc_hash64(FC_HASH_INIT, s, strlen(s));
 }
 
+static int by_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+uint64_t fc_syms_code_end(const struct fc_syms *s, uint64_t lo, uint64_t hi)
+{
+	size_t a = 0, b = s->ndmarks;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (s->dmarks[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < s->ndmarks && s->dmarks[a] < hi ? s->dmarks[a] : hi;
+}
+
 static int by_addr(const void *a, const void *b)
 {
 	const struct fc_sym *x = a, *y = b;
@@ -48,7 +67,12 @@ int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
 			if (sym.st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE)
 				continue;
 			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			/* Mapping symbols ($x, $d) say nothing a person wants to read. */
+			/* Mapping symbols ($x, $d) say nothing a person wants to read;
+			 * $d says where data (a literal pool) sits in code. */
+			if (name && !strncmp(name, "$d", 2)) {
+				s->dmarks = fc_xrealloc(s->dmarks, (s->ndmarks + 1) * sizeof *s->dmarks);
+				s->dmarks[s->ndmarks++] = sym.st_value;
+			}
 			if (!name || !*name || name[0] == '$')
 				continue;
 			/* Found by name, never named in messages: our site markers,
@@ -76,6 +100,7 @@ int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
 		return fc_err("%s: no symbol table; farcall needs the output's .symtab to find "
 			      "the functions (was it stripped?)", path);
 	qsort(s->v, s->n, sizeof *s->v, by_addr);
+	qsort(s->dmarks, s->ndmarks, sizeof *s->dmarks, by_u64);
 	s->hcap = 16;
 	while (s->hcap < s->n * 2)
 		s->hcap *= 2;
@@ -100,6 +125,7 @@ void fc_syms_free(struct fc_syms *s)
 	free(s->v);
 	free(s->hash);
 	free(s->strings);
+	free(s->dmarks);
 	memset(s, 0, sizeof *s);
 }
 

@@ -6,20 +6,28 @@
 #include "../core/util.h"
 #include "gen.h"
 
-int fc_emit_body(const struct target *t, const struct fc_site *sites, unsigned n, bool relax,
-		 bool is_entry, struct fc_code *c, struct fc_code *pool, uint32_t *site_off,
-		 uint32_t *site_label)
+int fc_emit_function(const struct target *t, const struct fc_site *sites, unsigned n,
+		     bool relax, bool is_entry, const struct fc_frame *fr, struct fc_code *c,
+		     struct fc_code *pool, uint32_t *site_off, uint32_t *site_label,
+		     struct fc_body_info *info)
 {
+	struct fc_body_info dummy;
+	if (!info)
+		info = &dummy;
+	memset(info, 0, sizeof *info);
 	fc_code_reset(c);
 	fc_code_reset(pool);
-	t->emit_prologue(c);
+	t->frame_enter(c, fr, info->pro, &info->npro);
 	bool tail = n && t->forms[sites[n - 1].form].tail_only;
 	for (unsigned i = 0; i < n; i++) {
 		const struct fc_form *f = &t->forms[sites[i].form];
 		if (f->sem == FC_SEM_DATA || (f->tail_only && i + 1 != n))
 			return -EINVAL;
-		if (tail && i + 1 == n)
-			t->emit_epilogue(c);
+		if (tail && i + 1 == n) {
+			info->epi_off = (uint32_t)c->len;
+			info->epi_label = fc_code_label(c);
+			t->frame_leave(c, fr, info->epi, &info->nepi);
+		}
 		size_t r0 = c->nrel, p0 = pool->nrel;
 		site_off[i] = (uint32_t)c->len;
 		struct fc_emit x = {.relax = relax, .pool = pool, .site_label = fc_code_label(c)};
@@ -33,9 +41,13 @@ int fc_emit_body(const struct target *t, const struct fc_site *sites, unsigned n
 			pool->rel[k].site = i;
 	}
 	if (!tail) {
-		t->emit_epilogue(c);
+		info->epi_off = (uint32_t)c->len;
+		info->epi_label = fc_code_label(c);
+		t->frame_leave(c, fr, info->epi, &info->nepi);
 		t->emit_return(c, is_entry);
 	}
+	info->code_len = (uint32_t)c->len;
+	info->end_label = fc_code_label(c);
 	if (pool->len) {
 		/* The literal pool after the code, 8-aligned within the body
 		 * (the writer aligns the section to 8 when there is a pool). */
@@ -62,4 +74,13 @@ int fc_emit_body(const struct target *t, const struct fc_site *sites, unsigned n
 				c->rel[k].label = lbase + (c->rel[k].label & ~FC_LABEL_POOL);
 	}
 	return 0;
+}
+
+int fc_emit_body(const struct target *t, const struct fc_site *sites, unsigned n, bool relax,
+		 bool is_entry, struct fc_code *c, struct fc_code *pool, uint32_t *site_off,
+		 uint32_t *site_label)
+{
+	static const struct fc_frame save16 = {FC_FRAME_SAVE, 16};
+	return fc_emit_function(t, sites, n, relax, is_entry, &save16, c, pool, site_off,
+				site_label, NULL);
 }

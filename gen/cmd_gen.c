@@ -14,7 +14,8 @@
 static const char gen_usage[] =
 	"usage: farcall gen [--arch A] [--size S] [--funcs N] [--objs N] [--calls N]\n"
 	"                   [--far PCT] [--tail PCT] [--mode exe|pie|shared] [--no-relax]\n"
-	"                   [--forms LIST] [--unfixable N] [--seed S] -o CASE\n"
+	"                   [--forms LIST] [--unfixable N] [--dwarf 4|5|none]\n"
+	"                   [--cfi eh|debug|none] [--seed S] -o CASE\n"
 	"\n"
 	"Write a case: ELF relocatable objects whose .text spreads N functions over\n"
 	"S bytes, and CASE/manifest.txt, the expectations emu and verify check.\n"
@@ -34,6 +35,11 @@ static const char gen_usage[] =
 	"  --forms LIST comma-separated forms (default: the arch's mix; farcall forms)\n"
 	"  --unfixable N  aim N sites of forms no linker makes thunks for (B.cond, JAL,\n"
 	"               rel32 ...) out of reach: the link must fail with a diagnostic\n"
+	"  --dwarf V    debug info: DWARF 4, 5 (default) or none: a CU per object, a\n"
+	"               subprogram per function, a line row per site\n"
+	"  --cfi K      call-frame information in .eh_frame (eh, default), .debug_frame\n"
+	"               (debug) or none; frames vary: leaf without one, leaf with stack,\n"
+	"               functions that call saving FP and the return address\n"
 	"  --seed S     random seed; the same arguments and seed give identical bytes\n"
 	"  -o CASE      the case directory to write (replaced whole when complete)\n"
 	"  -q, --quiet  no summary line\n";
@@ -45,11 +51,12 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 		{"objs", 1, 0, 'O'}, {"calls", 1, 0, 'c'}, {"far", 1, 0, 'F'},
 		{"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'}, {"quiet", 0, 0, 'q'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
-		{"unfixable", 1, 0, 'U'},
+		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
 		{"help", 0, 0, 'h'}, {0}};
 	*o = (struct fc_gen_opts){.t = fc_target_find("arm64"), .size = 256ULL << 20,
 				  .seed = 1, .funcs = 4096, .calls = 16, .far_pct = 50,
-				  .tail_pct = 25, .mode = FC_MODE_EXE, .relax = true};
+				  .tail_pct = 25, .mode = FC_MODE_EXE, .relax = true, .dwarf = 5,
+				  .cfi = 1};
 	*out = NULL;
 	int c;
 	uint64_t v;
@@ -82,6 +89,24 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 				return fc_err("gen: --mode: exe, pie or shared, not '%s'", optarg);
 			break;
 		case 'R': o->relax = false; break;
+		case 'D':
+			if (!strcmp(optarg, "none") || !strcmp(optarg, "0"))
+				o->dwarf = 0;
+			else if (!strcmp(optarg, "4") || !strcmp(optarg, "5"))
+				o->dwarf = atoi(optarg);
+			else
+				return fc_err("gen: --dwarf: 4, 5 or none, not '%s'", optarg);
+			break;
+		case 'C':
+			if (!strcmp(optarg, "none"))
+				o->cfi = 0;
+			else if (!strcmp(optarg, "eh"))
+				o->cfi = 1;
+			else if (!strcmp(optarg, "debug"))
+				o->cfi = 2;
+			else
+				return fc_err("gen: --cfi: eh, debug or none, not '%s'", optarg);
+			break;
 		case 'X': o->forms = optarg; break;
 		case 'U':
 			if (fc_parse_u64(optarg, &v) || v > 1000000)

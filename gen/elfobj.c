@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "debug.h"
 #include "gen.h"
 
 struct strtab {
@@ -125,7 +126,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	struct strtab shstr = {0}, str = {0};
 	str_add(&shstr, "", NULL);
 	str_add(&str, "", NULL);
-	size_t nsec_max = (size_t)nf * 3 + 16;
+	size_t nsec_max = (size_t)nf * 3 + 32;
 	struct sec *secs = fc_xcalloc(nsec_max, sizeof *secs);
 	size_t nsec = 1; /* [0] is the null section */
 	struct fc_code *codes = fc_xcalloc(nf + 1, sizeof *codes), pool = {0};
@@ -136,9 +137,16 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	struct syms y = {.func_g = fc_xcalloc(m->nfuncs, sizeof(uint32_t)),
 			 .data_g = fc_xcalloc(m->ndatas, sizeof(uint32_t))};
 	add_sym(&y.loc, &y.nloc, &y.loccap, (Elf64_Sym){0});
-	uint32_t *offs = NULL, *labs = NULL, *labsym = NULL;
-	size_t offcap = 0, labcap = 0;
+	uint32_t *offs = NULL, *labs = NULL;
+	size_t offcap = 0;
 	uint64_t code = 0;
+	/* What the debug info needs of each function, kept until it is built. */
+	struct fc_body_info *infos = fc_xcalloc(nf + 1, sizeof *infos);
+	uint32_t **labsyms = fc_xcalloc(nf + 1, sizeof *labsyms);
+	struct fc_dbg_row **rows = fc_xcalloc(nf + 1, sizeof *rows);
+	struct fc_dbg_func *dfs = fc_xcalloc(nf + 1, sizeof *dfs);
+	struct fc_dbg dbg = {0};
+	Elf64_Rela *drels[FC_DS__N] = {0};
 
 	/* Functions: body, relocations, padding. */
 	for (uint32_t i = 0; i < nf; i++) {
@@ -151,7 +159,9 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 			labs = fc_xrealloc(labs, offcap * sizeof *labs);
 		}
 		struct fc_code *c = &codes[i];
-		if (fc_emit_body(t, sites, fn->nsites, m->relax, fi == 0, c, &pool, offs, labs) < 0 ||
+		struct fc_frame fr = {fn->frame, fn->frame_size};
+		if (fc_emit_function(t, sites, fn->nsites, m->relax, fi == 0, &fr, c, &pool, offs, labs,
+				     &infos[i]) < 0 ||
 		    c->len != fn->size) {
 			fc_err("gen: %s: %s: body does not match the model", path, fn->name);
 			goto out;
@@ -171,8 +181,20 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 			       .sh_addralign = pool.len && t->func_align < 8 ? 8 : t->func_align},
 			.buf = c->buf, .dtype = ELF_T_BYTE};
 		uint16_t shndx = (uint16_t)text_idx[i];
-		/* Site symbols, where relaxation would move the sites. */
-		if (t->site_symbols)
+		/* Mapping symbols, as gas writes them: code, then the pool. */
+		if (t->mapping_symbols) {
+			local(&y, (Elf64_Sym){.st_name = str_add(&str, "$x", NULL),
+					      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+					      .st_shndx = shndx});
+			if (c->len > infos[i].code_len)
+				local(&y, (Elf64_Sym){.st_name = str_add(&str, "$d", NULL),
+						      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+						      .st_shndx = shndx,
+						      .st_value = infos[i].code_len});
+		}
+		/* Site symbols, where relaxation would move the sites (and the
+		 * epilogue, where the line table and CFI need it). */
+		if (t->site_symbols) {
 			for (uint32_t k = 0; k < fn->nsites; k++) {
 				char sn[32];
 				snprintf(sn, sizeof sn, ".fc.s%u", fn->first_site + k);
@@ -180,10 +202,43 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 						      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
 						      .st_shndx = shndx, .st_value = offs[k]});
 			}
+			char en[32];
+			snprintf(en, sizeof en, ".fc.e%u", fi);
+			local(&y, (Elf64_Sym){.st_name = str_add(&str, en, NULL),
+					      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+					      .st_shndx = shndx, .st_value = infos[i].epi_off});
+		}
+		/* Line rows: the prologue, each site, the epilogue, in address
+		 * order, one line each; a row at the offset of a later one goes. */
+		rows[i] = fc_xcalloc(fn->nsites + 2, sizeof **rows);
+		unsigned nr = 0;
+		uint32_t line = fn->line;
+		rows[i][nr++] = (struct fc_dbg_row){0, UINT32_MAX, line++};
+		bool epi_done = false;
+		for (uint32_t k = 0; k < fn->nsites || !epi_done;) {
+			uint32_t o, lab;
+			if (!epi_done && (k == fn->nsites || infos[i].epi_off <= offs[k])) {
+				o = infos[i].epi_off;
+				lab = infos[i].epi_label;
+				epi_done = true;
+			} else {
+				o = offs[k];
+				lab = labs[k];
+				k++;
+			}
+			if (rows[i][nr - 1].off == o)
+				nr--;
+			rows[i][nr++] = (struct fc_dbg_row){o, lab, line++};
+		}
+		dfs[i] = (struct fc_dbg_func){.name = fn->name, .line = fn->line,
+					      .code_len = infos[i].code_len,
+					      .end_label = infos[i].end_label, .rows = rows[i],
+					      .nrows = nr, .pro = infos[i].pro, .npro = infos[i].npro,
+					      .epi = infos[i].epi, .nepi = infos[i].nepi,
+					      .epi_off = infos[i].epi_off, .epi_label = infos[i].epi_label};
 		/* Labels that relocations refer to, as gas makes them. */
-		if (c->nlabels > labcap)
-			labsym = fc_xrealloc(labsym, (labcap = c->nlabels * 2) * sizeof *labsym);
-		memset(labsym, 0, c->nlabels * sizeof *labsym);
+		labsyms[i] = fc_xcalloc(c->nlabels + 1, sizeof **labsyms);
+		uint32_t *labsym = labsyms[i];
 		if (c->nrel) {
 			relas[i] = fc_xcalloc(c->nrel, sizeof(Elf64_Rela));
 			for (size_t k = 0; k < c->nrel; k++) {
@@ -310,6 +365,74 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 		else
 			y.data_g[d] = add_sym(&y.glob, &y.nglob, &y.globcap, ds) + 1;
 	}
+	/* Debug info and CFI: sections, their symbols, their relocations. */
+	char cu[48];
+	snprintf(cu, sizeof cu, "obj%04u.c", obj);
+	if ((m->dwarf || m->cfi) &&
+	    fc_debug_build(t, m->dwarf, (enum fc_cfi_kind)m->cfi, m->relax, cu, dfs, nf, &dbg) < 0)
+		goto out;
+	size_t dsec[FC_DS__N] = {0};
+	uint32_t dsym[FC_DS__N] = {0};
+	for (int k = 0; k < FC_DS__N; k++) {
+		struct fc_dbg_sec *d = &dbg.sec[k];
+		if (!d->used)
+			continue;
+		dsec[k] = nsec;
+		secs[nsec++] = (struct sec){
+			.sh = {.sh_name = str_add(&shstr, d->name, NULL), .sh_type = SHT_PROGBITS,
+			       .sh_flags = d->alloc ? SHF_ALLOC : 0, .sh_size = d->c.len,
+			       .sh_addralign = d->alloc ? 8 : 1},
+			.buf = d->c.buf, .dtype = ELF_T_BYTE};
+		dsym[k] = local(&y, (Elf64_Sym){.st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION),
+						.st_shndx = (uint16_t)dsec[k]});
+	}
+	for (int k = 0; k < FC_DS__N; k++) {
+		struct fc_dbg_sec *d = &dbg.sec[k];
+		if (!d->used || !d->nrel)
+			continue;
+		Elf64_Rela *dr = fc_xcalloc(d->nrel, sizeof *dr);
+		for (size_t j = 0; j < d->nrel; j++) {
+			const struct fc_dbg_rel *q = &d->rel[j];
+			uint32_t sym;
+			if (q->ref == FC_DREF_SECTION) {
+				sym = dsym[q->a];
+			} else if (q->ref == FC_DREF_FUNC) {
+				sym = ref_sym(&y, &str, m, f0 + q->a);
+			} else {
+				uint32_t *ls = labsyms[q->a];
+				if (!ls[q->b]) {
+					char ln[48];
+					snprintf(ln, sizeof ln, ".Lfc%zu", y.nloc);
+					ls[q->b] = local(&y, (Elf64_Sym){
+						.st_name = str_add(&str, ln, NULL),
+						.st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+						.st_shndx = (uint16_t)text_idx[q->a],
+						.st_value = codes[q->a].labels[q->b]});
+				}
+				sym = ls[q->b];
+			}
+			dr[j] = (Elf64_Rela){.r_offset = q->off, .r_info = ELF64_R_INFO(sym, q->type),
+					     .r_addend = q->addend};
+		}
+		drels[k] = dr;
+		char rn[48];
+		snprintf(rn, sizeof rn, ".rela%s", d->name);
+		secs[nsec++] = (struct sec){.sh = {.sh_name = str_add(&shstr, rn, NULL),
+						   .sh_type = SHT_RELA, .sh_flags = SHF_INFO_LINK,
+						   .sh_info = (uint32_t)dsec[k],
+						   .sh_size = d->nrel * sizeof(Elf64_Rela),
+						   .sh_addralign = 8, .sh_entsize = sizeof(Elf64_Rela)},
+					    .buf = dr, .dtype = ELF_T_RELA};
+	}
+	/* Debug relocations named globals by (index | GLOBAL) too. */
+	for (int k = 0; k < FC_DS__N; k++)
+		for (size_t j = 0; drels[k] && j < dbg.sec[k].nrel; j++) {
+			uint32_t sym = (uint32_t)ELF64_R_SYM(drels[k][j].r_info);
+			if (sym & GLOBAL)
+				drels[k][j].r_info = ELF64_R_INFO((sym & ~GLOBAL) + y.nloc,
+								  ELF64_R_TYPE(drels[k][j].r_info));
+		}
+
 	/* Now that locals are counted, globals get their final indices. */
 	for (uint32_t i = 0; i <= nf; i++) {
 		size_t n = i < nf ? codes[i].nrel : nwrel;
@@ -471,7 +594,17 @@ out:
 	free(y.data_g);
 	free(offs);
 	free(labs);
-	free(labsym);
+	for (uint32_t i = 0; i <= nf; i++) {
+		free(labsyms[i]);
+		free(rows[i]);
+	}
+	free(labsyms);
+	free(rows);
+	free(dfs);
+	free(infos);
+	for (int k = 0; k < FC_DS__N; k++)
+		free(drels[k]);
+	fc_debug_free(&dbg);
 	free(secs);
 	free(str.buf);
 	free(shstr.buf);

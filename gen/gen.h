@@ -20,6 +20,8 @@ struct fc_gen_opts {
 	bool relax;         /* RISC-V: relaxable relocations */
 	const char *forms;  /* comma-separated form names; NULL: the target's mix */
 	uint32_t unfixable; /* sites aimed where no linker can reach: must fail */
+	int dwarf;          /* 0 (none), 4, 5 */
+	int cfi;            /* 0 none, 1 .eh_frame, 2 .debug_frame */
 };
 
 /* Functions per object at most: a few sections each must stay below
@@ -33,7 +35,26 @@ struct fc_gen_opts {
  * targets. Fills `m` (which the caller frees). */
 int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m);
 
-/* A function body: prologue, sites, epilogue, return, literal pool.
+/* What fc_emit_function says about the body it made. */
+struct fc_body_info {
+	uint32_t epi_off;        /* where the epilogue starts */
+	uint32_t epi_label;      /* a label there */
+	uint32_t code_len;       /* bytes of code (the literal pool after it) */
+	uint32_t end_label;      /* a label at code_len */
+	struct fc_cfa_step pro[FC_MAX_CFA_STEPS], epi[FC_MAX_CFA_STEPS];
+	unsigned npro, nepi;
+};
+
+/* A function body with frame `fr`: prologue, sites, epilogue, return,
+ * literal pool. Relocations carry the index of the site (in `sites`) that
+ * asked for them; site_off[i] is where site i starts, site_label[i] a label
+ * there. */
+int fc_emit_function(const struct target *t, const struct fc_site *sites, unsigned n,
+		     bool relax, bool is_entry, const struct fc_frame *fr, struct fc_code *c,
+		     struct fc_code *pool, uint32_t *site_off, uint32_t *site_label,
+		     struct fc_body_info *info);
+
+/* The same with the frame of a function that calls (16 bytes).
  * Relocations carry the index of the site (in `sites`) that asked for
  * them; site_off[i] is where site i starts. */
 int fc_emit_body(const struct target *t, const struct fc_site *sites, unsigned n, bool relax,

@@ -171,13 +171,16 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 	m->size = o->size;
 	m->mode = o->mode;
 	m->relax = o->relax;
+	m->dwarf = o->dwarf;
+	m->cfi = o->cfi;
 	m->nfuncs = o->funcs;
 	m->nobjs = o->objs;
+	static const char *const cfis[] = {"none", "eh", "debug"};
 	m->options = fc_xasprintf("--funcs %u --objs %u --calls %u --far %u --tail %u --mode %s%s "
-				  "--forms %s --unfixable %u",
+				  "--forms %s --unfixable %u --dwarf %d --cfi %s",
 				  o->funcs, o->objs, o->calls, o->far_pct, o->tail_pct,
 				  fc_mode_name(o->mode), o->relax ? "" : " --no-relax",
-				  o->forms ? o->forms : "default", o->unfixable);
+				  o->forms ? o->forms : "default", o->unfixable, o->dwarf, cfis[o->cfi]);
 	if (o->funcs < 2)
 		return fc_err("gen: --funcs must be at least 2");
 	if (!t->emit_site || !t->nforms)
@@ -258,16 +261,45 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 	uint64_t code_total = 0;
 	int r = -1;
 	uint8_t *palign = fc_xcalloc(m->nfuncs, 1);
+	uint32_t line = 1, line_obj = UINT32_MAX;
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		struct fc_func *fn = &m->funcs[i];
 		if (fn->nsites > offcap)
 			offs = fc_xrealloc(offs, (offcap = fn->nsites * 2) * sizeof *offs);
-		if (fc_emit_body(t, &m->sites[fn->first_site], fn->nsites, o->relax, i == 0, &code,
-				 &pool, offs, NULL) < 0) {
+		/* The frame: a function that calls saves FP and the return
+		 * address; a leaf has none, or only stack, of varied sizes. */
+		bool calls = i == 0;
+		for (uint32_t k = 0; k < fn->nsites; k++)
+			calls |= t->forms[m->sites[fn->first_site + k].form].sem == FC_SEM_CALL;
+		static const uint32_t save_sizes[] = {16, 16, 32, 48, 64, 128, 256, 1024};
+		static const uint32_t leaf_sizes[] = {16, 32, 64, 256};
+		if (calls) {
+			fn->frame = FC_FRAME_SAVE;
+			fn->frame_size = i == 0 ? 16 : save_sizes[fc_rng_below(&rng, 8)];
+		} else if (fc_rng_below(&rng, 2)) {
+			fn->frame = FC_FRAME_NONE;
+		} else {
+			fn->frame = FC_FRAME_LEAF;
+			fn->frame_size = leaf_sizes[fc_rng_below(&rng, 4)];
+		}
+		struct fc_frame fr = {fn->frame, fn->frame_size};
+		struct fc_body_info info;
+		if (fc_emit_function(t, &m->sites[fn->first_site], fn->nsites, o->relax, i == 0, &fr,
+				     &code, &pool, offs, NULL, &info) < 0) {
 			fc_err("gen: %s cannot encode %s's sites", t->name, i ? "a function" : "_start");
 			goto out;
 		}
 		fn->size = (uint32_t)code.len;
+		fn->code = info.code_len;
+		fn->epi = info.epi_off;
+		/* Lines count up through each object's one source file: the
+		 * prologue, each site, the epilogue, one line each. */
+		if (fn->obj != line_obj) {
+			line_obj = fn->obj;
+			line = 1;
+		}
+		fn->line = line;
+		line += fn->nsites + 2;
 		palign[i] = pool.len ? 8 : 0;
 		for (uint32_t k = 0; k < fn->nsites; k++)
 			m->sites[fn->first_site + k].off = offs[k];

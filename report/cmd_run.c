@@ -15,6 +15,7 @@
 #include "../farcall.h"
 #include "../gen/gen.h"
 #include "../link/link.h"
+#include "../verify/verify.h"
 #include "report.h"
 
 int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
@@ -36,7 +37,7 @@ static const char run_usage[] =
 	"  --arch LIST     comma-separated arches (default arm64; known: %s)\n"
 	"  --linker LIST   comma-separated names or paths (default: every installed one)\n"
 	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S, --mode M,\n"
-	"  --no-relax, --forms LIST, --unfixable N\n"
+	"  --no-relax, --forms LIST, --unfixable N, --dwarf V, --cfi K\n"
 	"                  generator options, as for farcall gen\n"
 	"  --work DIR      where cases live (default $FARCALL_WORK or /tmp/farcall-work)\n"
 	"  --report DIR    report directory (default reports/<time>-<arches>)\n"
@@ -49,10 +50,10 @@ static const char run_usage[] =
 static char *case_name(const struct fc_gen_opts *o)
 {
 	char key[512];
-	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64 "|%s|%d|%s|%u",
+	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64 "|%s|%d|%s|%u|%d|%d",
 		 FC_GEN_VERSION, o->t->name, o->size, o->funcs, o->objs, o->calls, o->far_pct,
 		 o->tail_pct, o->seed, fc_mode_name(o->mode), o->relax, o->forms ? o->forms : "",
-		 o->unfixable);
+		 o->unfixable, o->dwarf, o->cfi);
 	uint64_t h = fc_hash64(FC_HASH_INIT, key, strlen(key));
 	char sz[32];
 	fc_fmt_size(o->size, sz, sizeof sz);
@@ -210,18 +211,41 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 		free(ej);
 		free(ejp);
 		json_decref(j);
-		if (cr.failed || r->expect_error) {
+		/* The debug info: lines and CFI, as the generator wrote them. */
+		struct fc_verify_result vr;
+		if ((m->dwarf || m->cfi) && fc_verify(&im, m, &vr) == 0) {
+			r->have_verify = 1;
+			r->dwarf = m->dwarf;
+			r->cfi = m->cfi;
+			r->line_funcs = vr.functions;
+			r->lines_failed = vr.lines_failed + (m->dwarf && !vr.have_lines);
+			r->lines_pct = vr.line_insns ? 100.0 * (double)vr.line_ok / (double)vr.line_insns
+						     : 0.0;
+			r->cfi_funcs = vr.cfi_functions;
+			r->cfi_failed = vr.cfi_failed + vr.frames_failed + (m->cfi && !vr.have_cfi);
+			json_t *vj = fc_verify_json(&vr, 200);
+			r->verify_msgs = json_incref(json_object_get(vj, "messages"));
+			json_decref(vj);
+			fc_verify_result_free(&vr);
+		}
+		bool debug_bad = r->lines_failed || r->cfi_failed;
+		if (cr.failed || r->expect_error || debug_bad) {
 			r->verdict = FC_V_FAIL;
 			if (r->expect_error)
 				r->reason = fc_xasprintf("the linker accepted sites no linker can fix "
 							 "(out of the form's reach); %" PRIu64
 							 " of %" PRIu64 " sites failed", cr.failed,
 							 cr.checked);
-			else
+			else if (cr.failed)
 				r->reason = fc_xasprintf("%" PRIu64 " of %" PRIu64 " sites failed "
 							 "(%" PRIu64 " calls, %" PRIu64
-							 " addresses and data)", cr.failed, cr.checked,
-							 cr.calls_failed, cr.data_failed);
+							 " addresses and data)%s", cr.failed, cr.checked,
+							 cr.calls_failed, cr.data_failed,
+							 debug_bad ? "; and the debug info" : "");
+			else
+				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions with wrong "
+							 "lines, %" PRIu64 " with wrong CFI",
+							 r->lines_failed, r->cfi_failed);
 			/* The paths, for whoever opens the case. */
 			char *tp = fc_xasprintf("%s/emu.txt", dir);
 			struct fc_afile a;
@@ -253,7 +277,7 @@ int cmd_run(int argc, char **argv)
 		{"work", 1, 0, 'w'}, {"report", 1, 0, 'r'}, {"flags", 1, 0, 'x'},
 		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
-		{"unfixable", 1, 0, 'U'}, {0}};
+		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'}, {0}};
 	const char *arches = "arm64", *linkers = NULL, *report = NULL, *flags = NULL;
 	const char *work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work";
 	double timeout = 900;
@@ -274,7 +298,7 @@ int cmd_run(int argc, char **argv)
 		case 't': timeout = atof(optarg); break;
 		case 'k': keep = true; break;
 		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S':
-		case 'M': case 'R': case 'X': case 'U': {
+		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': {
 			const char *name = NULL;
 			for (const struct option *o = lo; o->name; o++)
 				if (o->val == c)

@@ -47,6 +47,8 @@ void fc_case_result_free(struct fc_case_result *r)
 	free(r->link_command);
 	if (r->failures)
 		json_decref(r->failures);
+	if (r->verify_msgs)
+		json_decref(r->verify_msgs);
 	memset(r, 0, sizeof *r);
 }
 
@@ -86,6 +88,21 @@ static json_t *case_json(const struct fc_case_result *r)
 		json_object_set_new(checks, "data",
 				    json_pack("{s:I, s:I}", "checked", (json_int_t)r->data, "failed",
 					      (json_int_t)r->data_failed));
+		if (r->have_verify) {
+			if (r->dwarf)
+				json_object_set_new(checks, "lines",
+						    json_pack("{s:I, s:f, s:I}", "functions",
+							      (json_int_t)r->line_funcs, "covered_pct",
+							      r->lines_pct, "failed",
+							      (json_int_t)r->lines_failed));
+			if (r->cfi)
+				json_object_set_new(checks, "cfi",
+						    json_pack("{s:I, s:I}", "functions",
+							      (json_int_t)r->cfi_funcs, "failed",
+							      (json_int_t)r->cfi_failed));
+			json_object_set_new(c, "debug_findings", r->verify_msgs
+					    ? json_incref(r->verify_msgs) : json_array());
+		}
 		json_object_set_new(c, "thunks", json_integer((json_int_t)r->thunks));
 		json_object_set_new(c, "relaxed", json_integer((json_int_t)r->relaxed));
 		json_object_set_new(c, "relaxed_addr", json_integer((json_int_t)r->relaxed_addr));
@@ -96,9 +113,9 @@ static json_t *case_json(const struct fc_case_result *r)
 
 void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 {
-	fprintf(f, "%-8s %-6s %-12s %-7s %9s %7s %8s %7s %7s %8s %7s %8s\n", "arch", "mode",
-		"linker", "verdict", "sites", "failed", "calls", "data", "thunks", "relaxed",
-		"link s", "peak MiB");
+	fprintf(f, "%-8s %-6s %-12s %-7s %9s %7s %8s %7s %7s %8s %-9s %7s %8s\n", "arch",
+		"mode", "linker", "verdict", "sites", "failed", "calls", "data", "thunks", "relaxed",
+		"debug", "link s", "peak MiB");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
 		fprintf(f, "%-8s %-6s %-12s %-7s ", r->arch, r->mode ? r->mode : "exe", r->linker,
@@ -110,6 +127,10 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 				(unsigned long long)r->thunks, (unsigned long long)r->relaxed);
 		else
 			fprintf(f, "%9s %7s %8s %7s %7s %8s ", "-", "-", "-", "-", "-", "-");
+		char dbg[32] = "-";
+		if (r->have_verify)
+			snprintf(dbg, sizeof dbg, "%s", r->lines_failed || r->cfi_failed ? "fail" : "ok");
+		fprintf(f, "%-9s ", dbg);
 		if (r->verdict != FC_V_SKIP)
 			fprintf(f, "%7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);
 		fputc('\n', f);
@@ -187,6 +208,13 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 			if (r->failed > 20)
 				fprintf(f, "... %llu failing sites in all\n",
 					(unsigned long long)r->failed);
+			fprintf(f, "```\n");
+		}
+		size_t nv = r->verify_msgs ? json_array_size(r->verify_msgs) : 0;
+		if (nv) {
+			fprintf(f, "\nDebug info:\n\n```\n");
+			for (size_t k = 0; k < nv && k < 20; k++)
+				fprintf(f, "%s\n", json_string_value(json_array_get(r->verify_msgs, k)));
 			fprintf(f, "```\n");
 		}
 		if (r->link_command)

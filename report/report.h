@@ -27,6 +27,11 @@ struct fc_case_result {
 	uint64_t calls, calls_failed, data, data_failed;
 	double emu_s;
 	json_t *failures;     /* array of {caller, offset, callee, message} */
+	/* checks.lines, checks.cfi */
+	int have_verify, dwarf, cfi;
+	uint64_t line_funcs, lines_failed, cfi_funcs, cfi_failed;
+	double lines_pct;
+	json_t *verify_msgs;
 };
 
 const char *fc_verdict_name(enum fc_verdict v);

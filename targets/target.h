@@ -54,6 +54,28 @@ struct fc_form {
 	unsigned weight;      /* how often the generator picks it by default */
 };
 
+/* A function's frame. Leaf functions (no calls) may have none, or only
+ * stack; a function that calls saves the frame pointer and the return
+ * address. `size` is what the prologue moves SP by, besides the return
+ * address a call pushed. */
+enum fc_frame_kind { FC_FRAME_NONE, FC_FRAME_LEAF, FC_FRAME_SAVE };
+struct fc_frame {
+	uint8_t kind;
+	uint32_t size; /* a multiple of 16, at most 4080 */
+};
+
+/* The frame after one instruction of a prologue or epilogue: what CFI must
+ * say from there on. */
+struct fc_cfa_step {
+	uint32_t after;  /* offset just after the instruction, from where the
+	                  * prologue (or epilogue) began */
+	int32_t cfa;     /* CFA = SP + cfa */
+	int8_t ra;       /* 0: the return address is where the call left it;
+	                  * else saved at CFA + ra */
+	int8_t fp;       /* 0: the frame pointer is its caller's; else saved at CFA + fp */
+};
+#define FC_MAX_CFA_STEPS 8
+
 /* What a relocation the generator asks for refers to. */
 enum fc_ref {
 	FC_REF_TARGET, /* the site's target (a function or a data object) */
@@ -143,6 +165,7 @@ struct target {
 	 * linker relaxation may use (RISC-V gp = __global_pointer$). */
 	const char *gp_symbol;
 	int reg_gp;
+	bool mapping_symbols;        /* $x at code, $d at data in code (AAELF64) */
 	bool site_symbols;           /* relaxation moves code: a local symbol
 	                              * ".fc.sN" marks each site */
 
@@ -155,11 +178,29 @@ struct target {
 	const struct fc_form *forms;
 	unsigned nforms;
 
+	/* At a function's entry: CFA = SP + cfa_entry, and the return address
+	 * is in reg_ra or (ra_entry != 0) at CFA + ra_entry. */
+	int32_t cfa_entry;
+	int8_t ra_entry;
+	int dwarf_fp;
+	/* Relocations the debug sections use (0: the target has none): a
+	 * 64- and 32-bit address, a 32-bit PC-relative one (.eh_frame), and
+	 * the ADD/SUB pairs of label differences that relaxation can change. */
+	uint32_t r_abs64, r_abs32, r_prel32;
+	uint32_t r_add16, r_sub16, r_add32, r_sub32, r_add64, r_sub64;
+
 	/* Hooks. */
 	/* The function around the sites: entry, and the end (ret, or nothing
-	 * when a tail call ends it; brk/ebreak/ud2 for the entry function). */
+	 * when a tail call ends it; brk/ebreak/ud2 for the entry function).
+	 * emit_prologue/emit_epilogue are the frame of a function that calls,
+	 * 16 bytes; frame_enter/frame_leave emit any frame and say its CFA
+	 * after each instruction (steps, at most FC_MAX_CFA_STEPS). */
 	void (*emit_prologue)(struct fc_code *c);
 	void (*emit_epilogue)(struct fc_code *c);
+	void (*frame_enter)(struct fc_code *c, const struct fc_frame *fr, struct fc_cfa_step *st,
+			    unsigned *nst);
+	void (*frame_leave)(struct fc_code *c, const struct fc_frame *fr, struct fc_cfa_step *st,
+			    unsigned *nst);
 	void (*emit_return)(struct fc_code *c, bool is_entry);
 	/* One site of a code form, with relocations against the target. */
 	int (*emit_site)(struct fc_code *c, const struct fc_form *f, const struct fc_emit *x);

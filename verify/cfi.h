@@ -48,4 +48,40 @@ int fc_cfi_check(const char *path, const struct target *t, const struct fc_cfi_f
 		 struct fc_cfi_result *r);
 void fc_cfi_result_free(struct fc_cfi_result *r);
 
+/* Added to the interface above.
+ *
+ * What the CFI is held to. Compilers that emit synchronous unwind tables
+ * (clang 14 on arm64 and riscv64: prologue rows after the whole prologue,
+ * no epilogue rows) are exact only where an unwinder stops in a function
+ * that did not fault: its entry, every call, and the first instruction of
+ * every row the CFI states. By default those instructions must be exact and
+ * a disagreement anywhere else is a note (struct fc_cfi_extra); `strict`
+ * holds every instruction to it, as asynchronous unwind tables promise.
+ * A leaf that claims a frame (Go's "leaf bit") is wrong at its entry and
+ * fails either way. */
+#define FC_CFI_MAX_INSNS 20000 /* per function: loops end there */
+
+struct fc_cfi_opts {
+	bool strict;
+	unsigned max_insns; /* 0: FC_CFI_MAX_INSNS */
+	unsigned jobs;      /* threads, each with its own image (0, 1: one) */
+};
+
+/* In a fail: `got` and `want` are CFA - SP before the instruction, as the
+ * CFI says and as it is (FC_CFI_CFA); for FC_CFI_RA, the value the rule
+ * recovers and the return address. */
+struct fc_cfi_extra {
+	uint64_t imprecise;        /* functions exact at entry, calls and row starts only */
+	struct fc_cfi_fail *notes; /* the first such instruction of each */
+	size_t nnotes;
+	uint64_t faults;           /* paths that ended in an emulation fault */
+	uint64_t capped;           /* paths that reached max_insns */
+	uint64_t calls;            /* calls stepped over */
+};
+
+int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_cfi_func *f,
+		      size_t n, const struct fc_cfi_opts *o, struct fc_cfi_result *r,
+		      struct fc_cfi_extra *x);
+void fc_cfi_extra_free(struct fc_cfi_extra *x);
+
 #endif

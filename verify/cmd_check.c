@@ -144,13 +144,16 @@ int cmd_check(int argc, char **argv)
 		const uint8_t *code = fc_image_ptr(&im, fns[i].addr, fns[i].size);
 		if (!code)
 			continue;
+		/* Code ends where a literal pool ($d) begins. */
+		uint64_t csize = fc_syms_code_end(&im.syms, fns[i].addr, fns[i].addr + fns[i].size) -
+				 fns[i].addr;
 		bool lined = by_dwarf && fc_lines_sub(&lines, fns[i].addr);
 		uint64_t fin = 0, fcov = 0, first_gap = UINT64_MAX;
-		for (uint64_t off = 0; off < fns[i].size;) {
+		for (uint64_t off = 0; off < csize;) {
 			uint64_t a = fns[i].addr + off;
 			enum fc_insn_type ty;
 			uint64_t dest;
-			unsigned len = t->decode(code + off, fns[i].size - off, a, &ty, &dest);
+			unsigned len = t->decode(code + off, csize - off, a, &ty, &dest);
 			if (!len) {
 				undecodable++;
 				off += t->insn_align;
@@ -173,7 +176,7 @@ int cmd_check(int argc, char **argv)
 				const struct fc_form *f = &t->forms[k];
 				unsigned n;
 				if (f->sem != FC_SEM_CALL ||
-				    !t->seq_len(f, code + off, fns[i].size - off, a, &n))
+				    !t->seq_len(f, code + off, csize - off, a, &n))
 					continue;
 				if (m.nsites == scap)
 					m.sites = fc_xrealloc(m.sites, (scap *= 2) * sizeof *m.sites);

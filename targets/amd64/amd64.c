@@ -132,6 +132,67 @@ static void amd64_epilogue(struct fc_code *c)
 	fc_code_put(c, X86_POP_RBP, sizeof X86_POP_RBP);
 }
 
+/* Frames of every kind. At entry CFA = rsp+8 and the return address is at
+ * CFA-8 (the call pushed it), whatever the frame:
+ *   calls:     push %rbp                  CFA rsp+16, rbp at CFA-16
+ *              mov %rsp,%rbp
+ *              sub $size,%rsp              CFA rsp+16+size
+ *              ...
+ *              add $size,%rsp              CFA rsp+16
+ *              pop %rbp                    CFA rsp+8
+ *   leaf with stack: sub $size,%rsp ... add $size,%rsp
+ *   leaf without: nothing. */
+static void x86_imm32(struct fc_code *c, const uint8_t op[3], uint32_t v)
+{
+	fc_code_put(c, op, 3);
+	fc_code_put32(c, v);
+}
+static const uint8_t X86_SUB_RSP[3] = {0x48, 0x81, 0xec}; /* sub $imm32,%rsp */
+static const uint8_t X86_ADD_RSP[3] = {0x48, 0x81, 0xc4}; /* add $imm32,%rsp */
+
+static void x86_step(struct fc_cfa_step *st, unsigned *n, const struct fc_code *c, size_t b,
+		     int32_t cfa, int8_t fp)
+{
+	st[(*n)++] = (struct fc_cfa_step){(uint32_t)(c->len - b), cfa, -8, fp};
+}
+
+static void amd64_frame_enter(struct fc_code *c, const struct fc_frame *fr,
+			      struct fc_cfa_step *st, unsigned *n)
+{
+	size_t b = c->len;
+	*n = 0;
+	if (fr->kind == FC_FRAME_LEAF) {
+		x86_imm32(c, X86_SUB_RSP, fr->size);
+		x86_step(st, n, c, b, 8 + (int32_t)fr->size, 0);
+	} else if (fr->kind == FC_FRAME_SAVE) {
+		fc_code_put(c, X86_PUSH_RBP, sizeof X86_PUSH_RBP);
+		x86_step(st, n, c, b, 16, -16);
+		fc_code_put(c, X86_MOV_RSP_RBP, sizeof X86_MOV_RSP_RBP);
+		if (fr->size > 16) {
+			x86_imm32(c, X86_SUB_RSP, fr->size - 16);
+			x86_step(st, n, c, b, (int32_t)fr->size, -16);
+		}
+	}
+}
+
+static void amd64_frame_leave(struct fc_code *c, const struct fc_frame *fr,
+			      struct fc_cfa_step *st, unsigned *n)
+{
+	size_t b = c->len;
+	*n = 0;
+	if (fr->kind == FC_FRAME_LEAF) {
+		x86_imm32(c, X86_ADD_RSP, fr->size);
+		x86_step(st, n, c, b, 8, 0);
+	} else if (fr->kind == FC_FRAME_SAVE) {
+		if (fr->size > 16) {
+			x86_imm32(c, X86_ADD_RSP, fr->size - 16);
+			x86_step(st, n, c, b, 16, -16);
+		}
+		fc_code_put(c, X86_POP_RBP, sizeof X86_POP_RBP);
+		x86_step(st, n, c, b, 8, 0);
+	}
+}
+
 static void amd64_return(struct fc_code *c, bool is_entry)
 {
 	if (is_entry)
@@ -439,6 +500,14 @@ const struct target fc_target_amd64 = {
 	.nforms = sizeof amd64_forms / sizeof amd64_forms[0],
 	.emit_prologue = amd64_prologue,
 	.emit_epilogue = amd64_epilogue,
+	.frame_enter = amd64_frame_enter,
+	.frame_leave = amd64_frame_leave,
+	.cfa_entry = 8,
+	.ra_entry = -8,
+	.dwarf_fp = 6,
+	.r_abs64 = R_X86_64_64,
+	.r_abs32 = R_X86_64_32,
+	.r_prel32 = R_X86_64_PC32,
 	.emit_return = amd64_return,
 	.emit_site = amd64_emit_site,
 	.apply_reloc = amd64_apply_reloc,

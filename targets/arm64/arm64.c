@@ -100,23 +100,78 @@ static void rel(struct fc_code *c, uint32_t type)
 	fc_code_reloc(c, type, FC_REF_TARGET, 0, 0, 0);
 }
 
-/* Every function is a real AAPCS64 frame so that later checks (CFI by
- * execution) have something true to compare against:
- *     stp x29, x30, [sp, #-16]!
- *     mov x29, sp
- *     <sites>
- *     ldp x29, x30, [sp], #16
- *     ret | b tail_callee     ; the entry function ends in brk #0
- * A site is never at offset 0, so no site starts on a function entry. */
+/* Frames, as GCC makes them:
+ *   calls:     stp x29, x30, [sp, #-16]!    CFA sp+16, x29 at CFA-16, x30 at CFA-8
+ *              mov x29, sp
+ *              sub sp, sp, #(size-16)       CFA sp+size (when size > 16)
+ *              <sites>
+ *              add sp, sp, #(size-16)       CFA sp+16
+ *              ldp x29, x30, [sp], #16      CFA sp, x30 back in its register
+ *              ret | b tail_callee          (the entry function ends in brk #0)
+ *   leaf with stack: sub sp, sp, #size ... add sp, sp, #size
+ *   leaf without: nothing; the return address stays in x30.
+ * A site is never at offset 0 when there is a frame; without one it may
+ * be, which the checks handle (a site's first block is its own). */
+#define A64_SUB_SP(n) (0xd10003ffu | (uint32_t)(n) << 10) /* sub sp, sp, #n */
+#define A64_ADD_SP(n) (0x910003ffu | (uint32_t)(n) << 10) /* add sp, sp, #n */
+
+static void step(struct fc_cfa_step *st, unsigned *n, const struct fc_code *c, size_t base,
+		 int32_t cfa, int8_t ra, int8_t fp)
+{
+	st[(*n)++] = (struct fc_cfa_step){(uint32_t)(c->len - base), cfa, ra, fp};
+}
+
+static void arm64_frame_enter(struct fc_code *c, const struct fc_frame *fr,
+			      struct fc_cfa_step *st, unsigned *n)
+{
+	size_t b = c->len;
+	*n = 0;
+	if (fr->kind == FC_FRAME_LEAF) {
+		fc_code_put32(c, A64_SUB_SP(fr->size));
+		step(st, n, c, b, (int32_t)fr->size, 0, 0);
+	} else if (fr->kind == FC_FRAME_SAVE) {
+		fc_code_put32(c, A64_STP_FP_LR_PRE);
+		step(st, n, c, b, 16, -8, -16);
+		fc_code_put32(c, A64_MOV_FP_SP);
+		if (fr->size > 16) {
+			fc_code_put32(c, A64_SUB_SP(fr->size - 16));
+			step(st, n, c, b, (int32_t)fr->size, -8, -16);
+		}
+	}
+}
+
+static void arm64_frame_leave(struct fc_code *c, const struct fc_frame *fr,
+			      struct fc_cfa_step *st, unsigned *n)
+{
+	size_t b = c->len;
+	*n = 0;
+	if (fr->kind == FC_FRAME_LEAF) {
+		fc_code_put32(c, A64_ADD_SP(fr->size));
+		step(st, n, c, b, 0, 0, 0);
+	} else if (fr->kind == FC_FRAME_SAVE) {
+		if (fr->size > 16) {
+			fc_code_put32(c, A64_ADD_SP(fr->size - 16));
+			step(st, n, c, b, 16, -8, -16);
+		}
+		fc_code_put32(c, A64_LDP_FP_LR_POST);
+		step(st, n, c, b, 0, 0, 0);
+	}
+}
+
+static const struct fc_frame default_frame = {FC_FRAME_SAVE, 16};
+
 static void arm64_prologue(struct fc_code *c)
 {
-	fc_code_put32(c, A64_STP_FP_LR_PRE);
-	fc_code_put32(c, A64_MOV_FP_SP);
+	struct fc_cfa_step st[FC_MAX_CFA_STEPS];
+	unsigned n;
+	arm64_frame_enter(c, &default_frame, st, &n);
 }
 
 static void arm64_epilogue(struct fc_code *c)
 {
-	fc_code_put32(c, A64_LDP_FP_LR_POST);
+	struct fc_cfa_step st[FC_MAX_CFA_STEPS];
+	unsigned n;
+	arm64_frame_leave(c, &default_frame, st, &n);
 }
 
 static void arm64_return(struct fc_code *c, bool is_entry)
@@ -407,6 +462,7 @@ const struct target fc_target_arm64 = {
 	.ngprs = sizeof arm64_gprs / sizeof arm64_gprs[0],
 	.scratch = arm64_scratch,
 	.nscratch = 2,
+	.mapping_symbols = true,
 	.dwarf_regs = arm64_dwarf,
 	.ndwarf_regs = 32,
 	.dwarf_ra_column = 30,
@@ -420,6 +476,14 @@ const struct target fc_target_arm64 = {
 	.nforms = sizeof arm64_forms / sizeof arm64_forms[0],
 	.emit_prologue = arm64_prologue,
 	.emit_epilogue = arm64_epilogue,
+	.frame_enter = arm64_frame_enter,
+	.frame_leave = arm64_frame_leave,
+	.cfa_entry = 0,
+	.ra_entry = 0,
+	.dwarf_fp = 29,
+	.r_abs64 = R_AARCH64_ABS64,
+	.r_abs32 = R_AARCH64_ABS32,
+	.r_prel32 = R_AARCH64_PREL32,
 	.emit_return = arm64_return,
 	.emit_site = arm64_emit_site,
 	.apply_reloc = arm64_apply_reloc,

@@ -186,6 +186,74 @@ static void riscv64_epilogue(struct fc_code *c)
 	fc_code_put32(c, RV_ADDI_SP_SP_16);
 }
 
+/* Frames of every kind (uncompressed, so the generator knows each length):
+ *   calls:     addi sp, sp, -size          CFA sp+size
+ *              sd ra, size-8(sp)           ra at CFA-8
+ *              sd s0, size-16(sp)          s0 at CFA-16
+ *              addi s0, sp, size
+ *              ...
+ *              ld ra, size-8(sp)           ra back
+ *              ld s0, size-16(sp)
+ *              addi sp, sp, size           CFA sp
+ *   leaf with stack: addi sp, sp, -size ... addi sp, sp, size
+ *   leaf without: nothing; the return address stays in ra. */
+static uint32_t rv_addi(unsigned rd, unsigned rs1, int32_t imm) /* addi rd, rs1, imm */
+{
+	return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13;
+}
+static uint32_t rv_sd(unsigned rs2, int32_t off) /* sd rs2, off(sp) */
+{
+	uint32_t u = (uint32_t)off & 0xfff;
+	return (u >> 5) << 25 | rs2 << 20 | 2u << 15 | 3u << 12 | (u & 31) << 7 | 0x23;
+}
+static uint32_t rv_ld(unsigned rd, int32_t off) /* ld rd, off(sp) */
+{
+	return ((uint32_t)off & 0xfff) << 20 | 2u << 15 | 3u << 12 | rd << 7 | 0x03;
+}
+
+static void rv_step(struct fc_cfa_step *st, unsigned *n, const struct fc_code *c, size_t b,
+		    int32_t cfa, int8_t ra, int8_t fp)
+{
+	st[(*n)++] = (struct fc_cfa_step){(uint32_t)(c->len - b), cfa, ra, fp};
+}
+
+static void riscv64_frame_enter(struct fc_code *c, const struct fc_frame *fr,
+				struct fc_cfa_step *st, unsigned *n)
+{
+	size_t b = c->len;
+	int32_t z = (int32_t)fr->size;
+	*n = 0;
+	if (fr->kind == FC_FRAME_NONE)
+		return;
+	fc_code_put32(c, rv_addi(2, 2, -z));                 /* addi sp, sp, -size */
+	rv_step(st, n, c, b, z, 0, 0);
+	if (fr->kind == FC_FRAME_SAVE) {
+		fc_code_put32(c, rv_sd(1, z - 8));            /* sd ra, size-8(sp) */
+		rv_step(st, n, c, b, z, -8, 0);
+		fc_code_put32(c, rv_sd(8, z - 16));           /* sd s0, size-16(sp) */
+		rv_step(st, n, c, b, z, -8, -16);
+		fc_code_put32(c, rv_addi(8, 2, z));           /* addi s0, sp, size */
+	}
+}
+
+static void riscv64_frame_leave(struct fc_code *c, const struct fc_frame *fr,
+				struct fc_cfa_step *st, unsigned *n)
+{
+	size_t b = c->len;
+	int32_t z = (int32_t)fr->size;
+	*n = 0;
+	if (fr->kind == FC_FRAME_NONE)
+		return;
+	if (fr->kind == FC_FRAME_SAVE) {
+		fc_code_put32(c, rv_ld(1, z - 8));            /* ld ra, size-8(sp) */
+		rv_step(st, n, c, b, z, 0, -16);
+		fc_code_put32(c, rv_ld(8, z - 16));           /* ld s0, size-16(sp) */
+		rv_step(st, n, c, b, z, 0, 0);
+	}
+	fc_code_put32(c, rv_addi(2, 2, z));                  /* addi sp, sp, size */
+	rv_step(st, n, c, b, 0, 0, 0);
+}
+
 static void riscv64_return(struct fc_code *c, bool is_entry)
 {
 	fc_code_put32(c, is_entry ? RV_EBREAK : RV_RET);
@@ -382,6 +450,12 @@ static int riscv64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t
 	/* Label differences (.eh_frame, .debug_line, jump tables): a SUB and
 	 * an ADD (or a SET and a SUB) on the same word, each one accumulating
 	 * into what the word holds, as the psABI computes them. */
+	case R_RISCV_ADD16:
+		fc_wr16(loc, (uint16_t)(fc_rd16(loc) + (uint16_t)SA));
+		return 0;
+	case R_RISCV_SUB16:
+		fc_wr16(loc, (uint16_t)(fc_rd16(loc) - (uint16_t)SA));
+		return 0;
 	case R_RISCV_ADD32:
 		fc_wr32(loc, fc_rd32(loc) + (uint32_t)SA);
 		return 0;
@@ -682,6 +756,20 @@ const struct target fc_target_riscv64 = {
 	.nforms = sizeof riscv64_forms / sizeof riscv64_forms[0],
 	.emit_prologue = riscv64_prologue,
 	.emit_epilogue = riscv64_epilogue,
+	.frame_enter = riscv64_frame_enter,
+	.frame_leave = riscv64_frame_leave,
+	.cfa_entry = 0,
+	.ra_entry = 0,
+	.dwarf_fp = 8,
+	.r_abs64 = R_RISCV_64,
+	.r_abs32 = R_RISCV_32,
+	.r_prel32 = R_RISCV_32_PCREL,
+	.r_add16 = R_RISCV_ADD16,
+	.r_sub16 = R_RISCV_SUB16,
+	.r_add32 = R_RISCV_ADD32,
+	.r_sub32 = R_RISCV_SUB32,
+	.r_add64 = R_RISCV_ADD64,
+	.r_sub64 = R_RISCV_SUB64,
 	.emit_return = riscv64_return,
 	.emit_site = riscv64_emit_site,
 	.apply_reloc = riscv64_apply_reloc,

@@ -1,0 +1,93 @@
+/* farcall verify CASE OUT */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "../farcall.h"
+#include "verify.h"
+
+static const char verify_usage[] =
+	"usage: farcall verify [--max-report N] [--json FILE] CASE OUT\n"
+	"\n"
+	"Check the debug info of the linked output OUT against what the generator\n"
+	"wrote for CASE: every instruction of every function must be covered by a\n"
+	"line row with the expected line (read with libdw), and the CFI must give the\n"
+	"real CFA and return address at every instruction, which farcall finds by\n"
+	"running each function in Unicorn from its entry (calls stepped over). A\n"
+	"leaf function that claims a saved return address fails there.\n"
+	"\n"
+	"  --max-report N  print at most N findings (default 20)\n"
+	"  --json FILE     also write the results as JSON\n"
+	"Exit: 0 all pass, 1 any fails, 2 usage or environment error.\n";
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
+					   {"help", 0, 0, 'h'}, {0}};
+	size_t max_report = 20;
+	const char *json = NULL;
+	int c;
+	fc_getopt_reset();
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'm': max_report = (size_t)atol(optarg); break;
+		case 'J': json = optarg; break;
+		case 'h': fputs(verify_usage, stdout); return FC_EXIT_OK;
+		default: fputs(verify_usage, stderr); return FC_EXIT_USAGE;
+		}
+	}
+	if (optind + 2 != argc) {
+		fputs(verify_usage, stderr);
+		return FC_EXIT_USAGE;
+	}
+	struct fc_manifest m;
+	if (fc_manifest_load(argv[optind], &m) < 0)
+		return FC_EXIT_USAGE;
+	struct fc_image im;
+	if (fc_image_open(&im, argv[optind + 1], m.t) < 0) {
+		fc_image_close(&im);
+		fc_manifest_free(&m);
+		return FC_EXIT_USAGE;
+	}
+	int st = FC_EXIT_USAGE;
+	struct fc_verify_result r;
+	if (!m.dwarf && !m.cfi) {
+		printf("%s: the case has neither DWARF nor CFI (gen --dwarf none --cfi none)\n",
+		       argv[optind]);
+		st = FC_EXIT_OK;
+	} else if (fc_verify(&im, &m, &r) == 0) {
+		for (size_t i = 0; i < r.nmsgs && i < max_report; i++)
+			printf("%s\n", r.msgs[i]);
+		if (r.nmsgs > max_report)
+			printf("%s: ... and %zu more findings\n", im.path, r.nmsgs - max_report);
+		if (m.dwarf)
+			printf("%s: lines: %" PRIu64 " functions, %.2f%% of %" PRIu64 " instructions on "
+			       "their expected line, %" PRIu64 " functions failed\n", im.path,
+			       r.functions,
+			       r.line_insns ? 100.0 * (double)r.line_ok / (double)r.line_insns : 0.0,
+			       r.line_insns, r.lines_failed);
+		if (m.cfi)
+			printf("%s: cfi: %" PRIu64 " functions, %" PRIu64 " failed, %" PRIu64
+			       " instructions compared; %" PRIu64 " frames not as built\n", im.path,
+			       r.cfi_functions, r.cfi_failed, r.cfi_insns, r.frames_failed);
+		printf("%s: verified in %.2f s\n", im.path, r.seconds);
+		st = (r.lines_failed || r.cfi_failed || r.frames_failed ||
+		      (m.dwarf && !r.have_lines) || (m.cfi && !r.have_cfi))
+			     ? FC_EXIT_FAIL : FC_EXIT_OK;
+		if (json) {
+			json_t *j = fc_verify_json(&r, 1000);
+			char *s = json_dumps(j, JSON_INDENT(2));
+			if (fc_write_file_atomic(json, s, strlen(s)) < 0)
+				st = FC_EXIT_USAGE;
+			free(s);
+			json_decref(j);
+		}
+		fc_verify_result_free(&r);
+	}
+	fc_image_close(&im);
+	fc_manifest_free(&m);
+	return st;
+}

@@ -1,0 +1,28 @@
+/* Checking a linked case's debug info against what the generator wrote:
+ * the line of every instruction, and the CFI by execution. */
+#ifndef FC_VERIFY_H
+#define FC_VERIFY_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "../core/manifest.h"
+#include "../emu/image.h"
+
+struct fc_verify_result {
+	bool have_lines, have_cfi;
+	uint64_t functions;
+	uint64_t line_insns, line_ok, lines_failed;  /* instructions; functions failed */
+	uint64_t cfi_functions, cfi_failed, cfi_insns, frames_failed;
+	char **msgs;   /* one line each, the binary's name first */
+	size_t nmsgs;
+	double seconds;
+};
+
+/* Verify `out` (already open as im) against the manifest. Returns -1 only
+ * for farcall's own errors. */
+int fc_verify(struct fc_image *im, const struct fc_manifest *m, struct fc_verify_result *r);
+void fc_verify_result_free(struct fc_verify_result *r);
+json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs);
+
+#endif
