@@ -39,6 +39,8 @@ const char *fc_ref_name(const struct fc_manifest *m, uint32_t ref)
 {
 	if (ref == FC_REF_ANY)
 		return "a function";
+	if (ref == FC_REF_ABS)
+		return "its destination";
 	uint32_t i = fc_ref_index(ref);
 	if (fc_ref_is_data(ref))
 		return i < m->ndatas ? m->datas[i].name : "?";

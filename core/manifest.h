@@ -43,6 +43,7 @@ struct fc_data {
  * function entry. */
 #define FC_REF_DATA_BIT 0x80000000u
 #define FC_REF_ANY 0x7fffffffu
+#define FC_REF_ABS 0x7ffffffeu /* check: exactly the address in addend */
 static inline bool fc_ref_is_data(uint32_t r) { return r & FC_REF_DATA_BIT; }
 static inline uint32_t fc_ref_index(uint32_t r) { return r & ~FC_REF_DATA_BIT; }
 
@@ -78,6 +79,8 @@ struct fc_manifest {
 	/* farcall check builds a manifest from a binary: functions carry their
 	 * final addresses, sites are at function + offset on every arch. */
 	bool from_binary;
+	const int *extra_scratch; /* registers thunks may change besides the ABI's */
+	unsigned nextra_scratch;
 };
 
 /* Returns 0, or -1 after a message naming the file and line. */

@@ -182,6 +182,8 @@ uint64_t fc_emu_target_addr(const struct fc_image *im, const struct fc_manifest 
 	uint64_t a;
 	if (s->target == FC_REF_ANY)
 		return FC_ANY_ENTRY;
+	if (s->target == FC_REF_ABS)
+		return (uint64_t)s->addend;
 	if (fc_ref_is_data(s->target)) {
 		const struct fc_sym *y = fc_syms_by_name(&im->syms, fc_ref_name(m, s->target));
 		a = y ? y->addr : UINT64_MAX;
@@ -258,10 +260,8 @@ static bool is_chain(const struct eng *e, uint64_t i);
 static unsigned site_len(struct eng *e, uint64_t i, uint64_t addr, unsigned *ninsns)
 {
 	const struct fc_form *f = &e->t->forms[e->m->sites[i].form];
-	const uint8_t *p = fc_image_ptr(e->im, addr, 32);
-	size_t avail = 32;
-	for (; !p && avail > 2; avail /= 2)
-		p = fc_image_ptr(e->im, addr, avail / 2);
+	size_t avail;
+	const uint8_t *p = fc_image_span(e->im, addr, 32, &avail);
 	if (!p)
 		return 0;
 	unsigned n = 0, len = e->t->seq_len(f, p, avail, addr, &n);
@@ -331,8 +331,9 @@ static void count_hop(struct eng *e)
 {
 	enum fc_insn_type ty;
 	uint64_t dest;
-	const uint8_t *p = fc_image_ptr(e->im, e->addr, 16);
-	if (!p || !e->t->decode(p, 16, e->addr, &ty, &dest) ||
+	size_t avail;
+	const uint8_t *p = fc_image_span(e->im, e->addr, 16, &avail);
+	if (!p || !e->t->decode(p, avail, e->addr, &ty, &dest) ||
 	    (ty != FC_INSN_CALL && ty != FC_INSN_JUMP && ty != FC_INSN_JUMP_COND))
 		return; /* not a direct branch (RISC-V auipc+jalr): no first hop */
 	if (dest == e->expect || (e->expect == FC_ANY_ENTRY && hget(e, dest) != UINT32_MAX)) {
@@ -347,6 +348,9 @@ static bool is_scratch(const struct eng *e, unsigned i)
 {
 	for (unsigned k = 0; k < e->t->nscratch; k++)
 		if (e->t->scratch[k] == e->ids[i])
+			return true;
+	for (unsigned k = 0; k < e->m->nextra_scratch; k++)
+		if (e->m->extra_scratch[k] == e->ids[i])
 			return true;
 	return false;
 }

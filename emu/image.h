@@ -64,6 +64,9 @@ void fc_image_close(struct fc_image *im);
  * NULL (unmapped, or bss). */
 const uint8_t *fc_image_ptr(const struct fc_image *im, uint64_t addr, size_t len);
 bool fc_image_executable(const struct fc_image *im, uint64_t addr);
+/* Host pointer to what the file has at `addr`, up to `max` bytes; *avail
+ * says how many (0 and NULL when nothing). */
+const uint8_t *fc_image_span(const struct fc_image *im, uint64_t addr, size_t max, size_t *avail);
 
 int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path);
 void fc_syms_free(struct fc_syms *s);

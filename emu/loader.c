@@ -287,6 +287,20 @@ const uint8_t *fc_image_ptr(const struct fc_image *im, uint64_t addr, size_t len
 	return NULL;
 }
 
+const uint8_t *fc_image_span(const struct fc_image *im, uint64_t addr, size_t max, size_t *avail)
+{
+	*avail = 0;
+	for (size_t i = 0; i < im->nsegs; i++) {
+		const struct fc_range *s = &im->segs[i];
+		if (addr >= s->lo && addr < s->lo + s->filesz) {
+			uint64_t left = s->lo + s->filesz - addr;
+			*avail = left < max ? (size_t)left : max;
+			return im->map + s->off + (addr - s->lo);
+		}
+	}
+	return NULL;
+}
+
 bool fc_image_executable(const struct fc_image *im, uint64_t addr)
 {
 	for (size_t i = 0; i < im->nsegs; i++)

@@ -66,8 +66,9 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 	struct tr tr = {.site = a, .entries = entries, .nfuncs = m->nfuncs};
 	if (fo->sem == FC_SEM_ADDR) {
 		/* Stop where the sequence should end. */
-		const uint8_t *p = fc_image_ptr(im, a, 16);
-		unsigned n = 0, len = p ? t->seq_len(fo, p, 16, a, &n) : 0;
+		size_t avail;
+		const uint8_t *p = fc_image_span(im, a, 16, &avail);
+		unsigned n = 0, len = p ? t->seq_len(fo, p, avail, a, &n) : 0;
 		tr.expect = len ? a + len : 0;
 		tr.nfuncs = 0;
 	} else {
@@ -95,10 +96,8 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 	for (unsigned i = 0; i < tr.n; i++) {
 		uint64_t ia = tr.addr[i];
 		fc_syms_fmt(&im->syms, ia, where, sizeof where);
-		const uint8_t *p = NULL;
-		size_t avail = 16;
-		for (; avail >= t->insn_align && !(p = fc_image_ptr(im, ia, avail)); avail /= 2)
-			;
+		size_t avail;
+		const uint8_t *p = fc_image_span(im, ia, 16, &avail);
 		if (p && t->disasm(p, avail, ia, text, sizeof text))
 			fprintf(f, "%s%s: %s\n", indent, where, text);
 		else if (p)

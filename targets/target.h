@@ -155,6 +155,10 @@ struct target {
 	unsigned ngprs;
 	const int *scratch;          /* ...except these (arm64: x16, x17) */
 	unsigned nscratch;
+	/* What Go's linker uses in its trampolines besides (riscv64: t6),
+	 * allowed when farcall check looks at a Go binary. */
+	const int *go_scratch;
+	unsigned ngo_scratch;
 	/* DWARF register numbers (as CFI and line programs use them): the
 	 * Unicorn register of each, -1 where none; the return-address column
 	 * of the ABI's CIE; the stack pointer's number. */
@@ -216,6 +220,11 @@ struct target {
 	 * 0 when the bytes are not that form at all. */
 	unsigned (*seq_len)(const struct fc_form *f, const uint8_t *p, size_t avail,
 			    uint64_t pc, unsigned *ninsns);
+	/* Where a call or jump sequence of form `f` at pc goes, when its bytes
+	 * say so (RISC-V AUIPC+JALR); 0 when they do not. Single instructions
+	 * need not: decode gives their destination. */
+	int (*seq_dest)(const struct fc_form *f, const uint8_t *p, size_t avail, uint64_t pc,
+			uint64_t *dest);
 	/* One instruction as text for traces; returns its length, 0 when it
 	 * cannot be decoded. */
 	unsigned (*disasm)(const uint8_t *p, size_t avail, uint64_t pc, char *buf, size_t len);

@@ -40,6 +40,13 @@ static unsigned def_disasm(const uint8_t *p, size_t avail, uint64_t pc, char *bu
 	return 0;
 }
 
+static int def_seq_dest(const struct fc_form *f, const uint8_t *p, size_t avail, uint64_t pc,
+			uint64_t *dest)
+{
+	(void)f; (void)p; (void)avail; (void)pc; (void)dest;
+	return 0;
+}
+
 static void def_init_cpu(struct uc_struct *uc)
 {
 	(void)uc;
@@ -72,6 +79,8 @@ static void fill(void)
 			t->disasm = def_disasm;
 		if (!t->init_cpu)
 			t->init_cpu = def_init_cpu;
+		if (!t->seq_dest)
+			t->seq_dest = def_seq_dest;
 		if (!t->enc_jump_abs)
 			t->enc_jump_abs = def_enc;
 		if (!t->enc_jump)

@@ -84,7 +84,7 @@ struct cst {
 	struct fc_cfi_extra *x;
 	size_t failcap, notecap;
 	Dwarf *dw;
-	Dwarf_CFI *cfi[2];
+	Dwarf_CFI *eh, *cfi[2];
 	unsigned ncfi;
 	Dwarf_CFI *cur_cfi;
 	struct row rows[NROWS], *last;
@@ -243,7 +243,7 @@ static int eval(struct cst *s, const Dwarf_Op *ops, size_t n, uint64_t cfa, uint
 	uint64_t st[16];
 	size_t sp = 0;
 	int kind = 0;
-#define PUSH(v) do { if (sp == 16) return -1; st[sp++] = (v); } while (0)
+#define PUSH(v) do { uint64_t v_ = (v); if (sp == 16) return -1; st[sp++] = v_; } while (0)
 #define NEED(k) do { if (sp < (k)) return -1; } while (0)
 	for (size_t i = 0; i < n; i++) {
 		const Dwarf_Op *op = &ops[i];
@@ -339,7 +339,7 @@ static struct fc_cfi_fail *add(struct fc_cfi_fail **v, size_t *n, size_t *cap)
  * failure, or (at an instruction only asynchronous unwind tables promise
  * and without `strict`) a note. */
 static void wrong(struct cst *s, uint64_t pc, bool hard, enum fc_cfi_why why, int64_t got,
-		  int64_t want, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+		  int64_t want, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 static void wrong(struct cst *s, uint64_t pc, bool hard, enum fc_cfi_why why, int64_t got,
 		  int64_t want, const char *fmt, ...)
 {
@@ -428,7 +428,7 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 	if (claimed > s->max_cfi)
 		s->max_cfi = claimed;
 	if (cfa != s->cfa) {
-		char says[96], is[48];
+		char says[128], is[48];
 		fmt_off(is, sizeof is, spn, real);
 		if (w->cfa_reg == t->reg_sp) {
 			fmt_off(says, sizeof says, spn, claimed);
@@ -514,8 +514,12 @@ static void finish(struct cst *s)
 	if (s->cur < s->hi_i) {
 		s->r->frame_real[s->cur] = s->max_real;
 		s->r->frame_cfi[s->cur] = s->max_cfi;
-		if (s->noted && !s->failed)
+		if (s->noted && !s->failed) {
 			s->x->imprecise++;
+		} else if (s->noted) {
+			/* Failed after all: the note says nothing more. */
+			free(s->x->notes[--s->x->nnotes].msg);
+		}
 	}
 	free_rows(s);
 	s->active = false;
@@ -606,8 +610,10 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct cst *s = ud;
 	if (!s->active)
 		return;
-	if (addr < s->lo || addr >= s->hi) {
-		next(s, uc); /* left the function: a branch out, or after a call at its end */
+	if (addr < s->lo || addr >= s->hi || (addr == s->lo && s->steps)) {
+		/* Left the function (a branch out, or after a call at its end),
+		 * or back at its entry: a tail call to itself. */
+		next(s, uc);
 		return;
 	}
 	if (s->steps++ >= s->max_insns) {
@@ -634,6 +640,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			}
 		}
 	}
+	if (getenv("FC_CFI_DEBUG")) { uint64_t sp_; uc_reg_read(uc, t->reg_sp, &sp_); fprintf(stderr, "%s+0x%lx sp=%lx call=%d ty=%d\n", s->f[s->cur].name, addr - s->lo, sp_, call, ty); }
 	compare(s, addr, addr == s->lo || call);
 	if (call) {
 		/* Stepped over: as if the callee returned at once. */
@@ -664,9 +671,9 @@ static int slice_open(struct cst *s, const char *path, const struct target *t)
 				       reg[i].perms | UC_PROT_WRITE);
 		uc_free(reg);
 	}
-	Dwarf_CFI *eh = dwarf_getcfi_elf(s->im.elf);
-	if (eh)
-		s->cfi[s->ncfi++] = eh;
+	s->eh = dwarf_getcfi_elf(s->im.elf);
+	if (s->eh)
+		s->cfi[s->ncfi++] = s->eh;
 	s->dw = dwarf_begin_elf(s->im.elf, DWARF_C_READ, NULL);
 	Dwarf_CFI *dbg = s->dw ? dwarf_getcfi(s->dw) : NULL;
 	if (dbg)
@@ -677,10 +684,13 @@ static int slice_open(struct cst *s, const char *path, const struct target *t)
 static void slice_close(struct cst *s)
 {
 	free_rows(s);
-	if (s->ncfi && s->cfi[0] != (s->dw ? dwarf_getcfi(s->dw) : NULL))
-		dwarf_cfi_end(s->cfi[0]);
+	if (s->eh)
+		dwarf_cfi_end(s->eh);
+	s->eh = NULL;
+	s->ncfi = 0;
 	if (s->dw)
 		dwarf_end(s->dw);
+	s->dw = NULL;
 	if (s->im_open)
 		fc_image_close(&s->im);
 	s->im_open = false;
@@ -827,7 +837,8 @@ int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_
 int fc_cfi_check(const char *path, const struct target *t, const struct fc_cfi_func *f, size_t n,
 		 struct fc_cfi_result *r)
 {
-	return fc_cfi_check_opts(path, t, f, n, NULL, r, NULL);
+	static const struct fc_cfi_opts strict = {.strict = true};
+	return fc_cfi_check_opts(path, t, f, n, &strict, r, NULL);
 }
 
 void fc_cfi_result_free(struct fc_cfi_result *r)

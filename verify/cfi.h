@@ -54,11 +54,13 @@ void fc_cfi_result_free(struct fc_cfi_result *r);
  * (clang 14 on arm64 and riscv64: prologue rows after the whole prologue,
  * no epilogue rows) are exact only where an unwinder stops in a function
  * that did not fault: its entry, every call, and the first instruction of
- * every row the CFI states. By default those instructions must be exact and
- * a disagreement anywhere else is a note (struct fc_cfi_extra); `strict`
- * holds every instruction to it, as asynchronous unwind tables promise.
- * A leaf that claims a frame (Go's "leaf bit") is wrong at its entry and
- * fails either way. */
+ * every row the CFI states. fc_cfi_check holds every instruction to the
+ * CFI, as asynchronous unwind tables promise (what gen writes); with
+ * fc_cfi_check_opts and `strict` false (farcall check's default for binaries
+ * nobody generated) only those instructions must be exact and a
+ * disagreement anywhere else is a note (struct fc_cfi_extra). A leaf that
+ * claims a frame (Go's "leaf bit") is wrong at its entry and fails either
+ * way. */
 #define FC_CFI_MAX_INSNS 20000 /* per function: loops end there */
 
 struct fc_cfi_opts {

@@ -8,7 +8,12 @@
  * callee itself when the call names one), registers and stack kept. Every
  * instruction of every function with debug info must be covered by a line
  * row: the class of Go's arm64 bug where trampolines dropped the line table
- * of their callers (golang/go#54320). */
+ * of their callers (golang/go#54320). Every function is then run from its
+ * entry and its CFI compared with the real CFA and return address at each
+ * instruction (verify/cfi.c): the class of Go's "leaf bit" bug, where leaf
+ * functions claimed a frame they did not have. Compilers that write
+ * synchronous unwind tables are exact only at the entry, at calls and where
+ * a row starts; elsewhere a disagreement is a note unless --cfi-strict. */
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,7 +24,9 @@
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
+#include "cfi.h"
 #include "lines.h"
+#include "thunknames.h"
 
 void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
 		   const struct fc_calls_result *r, size_t max_report);
@@ -27,7 +34,7 @@ json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
 		    const struct fc_calls_result *r, size_t max_fails);
 
 static const char check_usage[] =
-	"usage: farcall check [-j N] [--max-report N] [--json FILE] BINARY\n"
+	"usage: farcall check [-j N] [--max-report N] [--json FILE] [--cfi-strict] BINARY\n"
 	"\n"
 	"Check a linked binary nobody generated (a Go service, a C program linked\n"
 	"with mold) on an x86 host: every direct call found by disassembly is\n"
@@ -35,11 +42,16 @@ static const char check_usage[] =
 	"entry, with the ABI's registers and stack kept; every instruction of every\n"
 	"function with debug info must be covered by a DWARF line row. Functions\n"
 	"come from the symbol table; with DWARF, code symbols without a subprogram\n"
-	"are the linker's thunks and stubs, reported apart.\n"
+	"are the linker's thunks and stubs, reported apart. Each function is run\n"
+	"from its entry and its CFI (.eh_frame or .debug_frame) must give the real\n"
+	"CFA and return address at its entry, at every call and where each CFI row\n"
+	"starts (synchronous unwind tables); elsewhere a disagreement is a note.\n"
 	"\n"
 	"  -j N            execute on N threads\n"
 	"  --max-report N  print at most N failures of each kind (default 20)\n"
 	"  --json FILE     also write the results as JSON\n"
+	"  --cfi-strict    the CFI must be exact at every instruction (asynchronous\n"
+	"                  unwind tables, as gcc and clang write for amd64)\n"
 	"Exit: 0 all pass, 1 any fails, 2 usage or environment error.\n";
 
 /* Without DWARF, a linker's thunk is known by its name alone. */
@@ -73,13 +85,28 @@ static int find_fn(const struct fn *v, size_t n, uint64_t a)
 	return lo < n && v[lo].addr == a ? (int)lo : -1;
 }
 
+static bool inside_fn(const struct fn *v, size_t n, uint64_t a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].addr <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && a < v[lo - 1].addr + v[lo - 1].size;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
+					   {"cfi-strict", 0, 0, 'S'},
 					   {"help", 0, 0, 'h'}, {0}};
 	size_t max_report = 20;
 	unsigned jobs = 1;
 	const char *json = NULL;
+	bool cfi_strict = false;
 	int c;
 	fc_getopt_reset();
 	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
@@ -91,6 +118,7 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'm': max_report = (size_t)atol(optarg); break;
 		case 'J': json = optarg; break;
+		case 'S': cfi_strict = true; break;
 		case 'h': fputs(check_usage, stdout); return FC_EXIT_OK;
 		default: fputs(check_usage, stderr); return FC_EXIT_USAGE;
 		}
@@ -128,8 +156,14 @@ int cmd_check(int argc, char **argv)
 	}
 	qsort(fns, nf, sizeof *fns, by_addr);
 
-	/* The manifest of what we found. */
+	/* The manifest of what we found. A Go binary's trampolines may also
+	 * use what Go's linker uses (riscv64: t6). */
+	bool go = fc_syms_by_name(&im.syms, "runtime.buildVersion") != NULL;
 	struct fc_manifest m = {.t = t, .from_binary = true, .nfuncs = (uint32_t)nf};
+	if (go) {
+		m.extra_scratch = t->go_scratch;
+		m.nextra_scratch = t->ngo_scratch;
+	}
 	m.funcs = fc_xcalloc(nf + 1, sizeof *m.funcs);
 	uint64_t *offs = fc_xcalloc(nf + 1, sizeof *offs);
 	size_t scap = 1024;
@@ -180,10 +214,29 @@ int cmd_check(int argc, char **argv)
 					continue;
 				if (m.nsites == scap)
 					m.sites = fc_xrealloc(m.sites, (scap *= 2) * sizeof *m.sites);
-				int callee = ty == FC_INSN_CALL ? find_fn(fns, nf, dest) : -1;
+				/* Where it goes, when the bytes say: a function's entry,
+				 * or inside one (Go's Duff's devices: runtime.duffzero+N);
+				 * elsewhere it is a thunk, and any function entry will do. */
+				uint64_t d = 0;
+				bool known = t->seq_dest(f, code + off, csize - off, a, &d) ||
+					     (ty == FC_INSN_CALL && (d = dest, true));
+				/* Through a thunk whose name says where it goes: there. */
+				uint64_t named;
+				if (known && find_fn(fns, nf, d) < 0 && !inside_fn(fns, nf, d) &&
+				    fc_thunk_target(&im.syms, d, &named))
+					d = named;
+				int callee = known ? find_fn(fns, nf, d) : -1;
+				uint32_t tgt = FC_REF_ANY;
+				int64_t add = 0;
+				if (callee >= 0) {
+					tgt = (uint32_t)callee;
+				} else if (known && inside_fn(fns, nf, d)) {
+					tgt = FC_REF_ABS;
+					add = (int64_t)d;
+				}
 				m.sites[m.nsites++] = (struct fc_site){
 					.caller = (uint32_t)i, .off = (uint32_t)off, .form = (uint8_t)k,
-					.target = callee >= 0 ? (uint32_t)callee : FC_REF_ANY};
+					.target = tgt, .addend = add};
 				m.funcs[i].nsites++;
 				break;
 			}
@@ -212,8 +265,8 @@ int cmd_check(int argc, char **argv)
 		fc_emu_report(stdout, &im, &m, &r, max_report);
 		if (lines.problems)
 			fputs(lines.problems, stdout);
-		printf("%s: %s, %zu functions (%zu linker thunks and stubs apart)\n", path, t->name,
-		       nf, nthunks);
+		printf("%s: %s%s, %zu functions (%zu linker thunks and stubs apart)\n", path, t->name,
+		       go ? " (Go)" : "", nf, nthunks);
 		printf("%s: calls: %" PRIu64 " found by disassembly, %" PRIu64 " failed; %" PRIu64
 		       " direct, %" PRIu64 " through %" PRIu64 " thunks\n", path, r.checked, r.failed,
 		       r.direct, r.via_thunk, r.thunks);
@@ -225,21 +278,74 @@ int cmd_check(int argc, char **argv)
 			       with_lines, ninsns ? 100.0 * (double)covered / (double)ninsns : 100.0,
 			       ninsns, line0, gaps);
 		st = (r.failed || gaps || lines.problems) ? FC_EXIT_FAIL : FC_EXIT_OK;
+
+		/* CFI, by execution. */
+		struct fc_cfi_func *cf = fc_xcalloc(nf + 1, sizeof *cf);
+		for (size_t i = 0; i < nf; i++)
+			cf[i] = (struct fc_cfi_func){fns[i].addr, fns[i].size, fns[i].name};
+		struct fc_cfi_opts co = {.strict = cfi_strict, .jobs = jobs};
+		struct fc_cfi_result cr;
+		struct fc_cfi_extra cx;
+		json_t *jcfi = NULL;
+		if (fc_cfi_check_opts(path, t, cf, nf, &co, &cr, &cx) < 0) {
+			st = FC_EXIT_USAGE;
+		} else if (!cr.have_cfi) {
+			printf("%s: cfi: no CFI\n", path);
+			jcfi = json_pack("{s:b}", "cfi", 0);
+		} else {
+			for (size_t i = 0; i < cr.nfails && i < max_report; i++)
+				printf("%s: %s\n", path, cr.fails[i].msg);
+			printf("%s: cfi: %" PRIu64 " functions, %" PRIu64 " failed, %" PRIu64
+			       " instructions compared", path, cr.functions, cr.failed, cr.instructions);
+			if (cr.no_fde)
+				printf("; %" PRIu64 " without an FDE", cr.no_fde);
+			if (cx.imprecise)
+				printf("; %" PRIu64 " exact only at entry, calls and row starts "
+				       "(synchronous unwind tables)", cx.imprecise);
+			putchar('\n');
+			if (cx.nnotes)
+				printf("%s: cfi: note: %s (the first of %zu such functions; "
+				       "--cfi-strict fails them)\n", path, cx.notes[0].msg, cx.nnotes);
+			if (cr.failed && st == FC_EXIT_OK)
+				st = FC_EXIT_FAIL;
+			static const char *const whys[] = {"cfa", "ra", "no_fde", "bad"};
+			json_t *jf = json_array();
+			for (size_t i = 0; i < cr.nfails && i < 200; i++) {
+				const struct fc_cfi_fail *x = &cr.fails[i];
+				json_array_append_new(jf, json_pack("{s:s, s:I, s:s, s:I, s:I, s:s}",
+					"function", cf[x->func].name, "at", (json_int_t)x->at,
+					"why", whys[x->why], "got", (json_int_t)x->got,
+					"want", (json_int_t)x->want, "message", x->msg));
+			}
+			jcfi = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:o}", "cfi",
+					 1, "strict", cfi_strict, "functions", (json_int_t)cr.functions,
+					 "failed", (json_int_t)cr.failed, "no_fde",
+					 (json_int_t)cr.no_fde, "instructions",
+					 (json_int_t)cr.instructions, "imprecise",
+					 (json_int_t)cx.imprecise, "faults", (json_int_t)cx.faults,
+					 "capped", (json_int_t)cx.capped, "seconds", cr.seconds,
+					 "fails", jf);
+		}
 		if (json) {
-			json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:{s:b, s:I, s:I, s:f, s:I}}",
+			json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:{s:b, s:I, s:I, s:f, s:I}, s:o*}",
 					      "binary", path, "arch", t->name, "functions",
 					      (json_int_t)nf, "thunks", (json_int_t)nthunks, "calls",
 					      fc_emu_json(&im, &m, &r, 200), "lines", "debug_info",
 					      lines.have, "functions", (json_int_t)with_lines,
 					      "instructions", (json_int_t)ninsns, "covered_pct",
 					      ninsns ? 100.0 * (double)covered / (double)ninsns : 100.0,
-					      "failed", (json_int_t)gaps);
+					      "failed", (json_int_t)gaps, "cfi", jcfi);
+			jcfi = NULL;
 			char *s = json_dumps(j, JSON_INDENT(2));
 			if (fc_write_file_atomic(json, s, strlen(s)) < 0)
 				st = FC_EXIT_USAGE;
 			free(s);
 			json_decref(j);
 		}
+		json_decref(jcfi);
+		fc_cfi_result_free(&cr);
+		fc_cfi_extra_free(&cx);
+		free(cf);
 		fc_calls_result_free(&r);
 	}
 	(void)undecodable;

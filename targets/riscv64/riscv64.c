@@ -670,6 +670,24 @@ static unsigned riscv64_seq_len(const struct fc_form *f, const uint8_t *p, size_
 	}
 }
 
+/* auipc rX, hi ; jalr rd, lo(rX): pc + hi<<12 + lo. */
+static int riscv64_seq_dest(const struct fc_form *f, const uint8_t *p, size_t avail, uint64_t pc,
+			    uint64_t *dest)
+{
+	unsigned n;
+	if (!riscv64_seq_len(f, p, avail, pc, &n) || n != 2)
+		return 0;
+	uint32_t w = fc_rd32(p), w2 = fc_rd32(p + 4);
+	if (!is_auipc(w) || !is_jalr(w2))
+		return 0;
+	int64_t hi = (int64_t)(int32_t)(w & 0xfffff000u);
+	int64_t lo = fc_sext(w2 >> 20, 12);
+	*dest = pc + (uint64_t)(hi + lo);
+	return 1;
+}
+
+static const int riscv64_go_scratch[] = {UC_RISCV_REG_X31}; /* t6: Go's trampolines */
+
 static size_t riscv64_enc_jump_abs(uint8_t *buf, uint64_t at, uint64_t dest)
 {
 	int64_t d = (int64_t)(dest - at);
@@ -740,6 +758,9 @@ const struct target fc_target_riscv64 = {
 	.ngprs = sizeof riscv64_gprs / sizeof riscv64_gprs[0],
 	.scratch = riscv64_scratch,
 	.nscratch = sizeof riscv64_scratch / sizeof riscv64_scratch[0],
+	.go_scratch = riscv64_go_scratch,
+	.ngo_scratch = 1,
+	.seq_dest = riscv64_seq_dest,
 	.dwarf_regs = riscv64_dwarf,
 	.ndwarf_regs = 32,
 	.dwarf_ra_column = 1,
