@@ -503,7 +503,15 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 		fc_err("gen: %s: cannot create: %s", path, strerror(errno));
 		goto out;
 	}
-	e = elf_begin(fd, ELF_C_WRITE, NULL);
+	/* libelf writes through a mapping (one memcpy per section, not one
+	 * pwrite): reserve the blocks first, so that a full disk is an error
+	 * here and not a SIGBUS in the middle of a memcpy. */
+	int fe = posix_fallocate(fd, 0, (off_t)(shoff + nsec * sizeof(Elf64_Shdr)));
+	if (fe) {
+		fc_err("gen: %s: cannot write: %s", path, strerror(fe));
+		goto out;
+	}
+	e = elf_begin(fd, ELF_C_WRITE_MMAP, NULL);
 	Elf64_Ehdr *eh = e ? elf64_newehdr(e) : NULL;
 	if (!eh) {
 		fc_err("gen: %s: libelf: %s", path, elf_errmsg(-1));
@@ -536,7 +544,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 		d->d_version = EV_CURRENT;
 	}
 	errno = 0;
-	if (elf_update(e, ELF_C_WRITE) < 0) {
+	if (elf_update(e, ELF_C_WRITE_MMAP) < 0) {
 		/* libelf's message drops errno, which is what says "disk full". */
 		fc_err("gen: %s: writing: %s%s%s", path, elf_errmsg(-1), errno ? ": " : "",
 		       errno ? strerror(errno) : "");

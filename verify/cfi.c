@@ -640,7 +640,6 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			}
 		}
 	}
-	if (getenv("FC_CFI_DEBUG")) { uint64_t sp_; uc_reg_read(uc, t->reg_sp, &sp_); fprintf(stderr, "%s+0x%lx sp=%lx call=%d ty=%d\n", s->f[s->cur].name, addr - s->lo, sp_, call, ty); }
 	compare(s, addr, addr == s->lo || call);
 	if (call) {
 		/* Stepped over: as if the callee returned at once. */
