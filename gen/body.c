@@ -18,6 +18,14 @@ int fc_emit_function(const struct target *t, const struct fc_site *sites, unsign
 	fc_code_reset(c);
 	fc_code_reset(pool);
 	t->frame_enter(c, fr, info->pro, &info->npro);
+	/* Labels where the CFA changes in the prologue: what an advance in the
+	 * CFI counts from, as gas labels it (GNU ld wants no addend there). */
+	for (unsigned k = 0; k < info->npro; k++) {
+		size_t save = c->len;
+		c->len = info->pro[k].after;
+		info->pro_label[k] = fc_code_label(c);
+		c->len = save;
+	}
 	bool tail = n && t->forms[sites[n - 1].form].tail_only;
 	for (unsigned i = 0; i < n; i++) {
 		const struct fc_form *f = &t->forms[sites[i].form];

@@ -53,11 +53,12 @@ static void rel(struct fc_dbg_sec *s, uint32_t type, enum fc_dref ref, uint32_t 
  * nothing moves. `from` and `to` are labels; FUNC_ENTRY is the symbol. */
 #define FUNC_ENTRY UINT32_MAX
 
-static void distance(const struct target *t, struct fc_dbg_sec *s, bool relax, uint32_t fi,
-		     uint32_t from_label, int64_t from_add, uint32_t to_label, uint64_t value,
-		     unsigned bytes)
+static void distance_op(const struct target *t, struct fc_dbg_sec *s, bool relax, uint32_t fi,
+			uint32_t from_label, int64_t from_add, uint32_t to_label, uint64_t value,
+			unsigned bytes, bool set)
 {
-	uint32_t add = bytes == 2 ? t->r_add16 : bytes == 4 ? t->r_add32 : t->r_add64;
+	uint32_t add = bytes == 2 ? t->r_add16 : bytes == 4 ? (set ? t->r_set32 : t->r_add32)
+					       : t->r_add64;
 	uint32_t sub = bytes == 2 ? t->r_sub16 : bytes == 4 ? t->r_sub32 : t->r_sub64;
 	if (relax && add && sub) {
 		rel(s, add, FC_DREF_LABEL, fi, to_label, 0);
@@ -73,6 +74,13 @@ static void distance(const struct target *t, struct fc_dbg_sec *s, bool relax, u
 		fc_code_put32(&s->c, (uint32_t)value);
 	else
 		fc_code_put64(&s->c, value);
+}
+
+static void distance(const struct target *t, struct fc_dbg_sec *s, bool relax, uint32_t fi,
+		     uint32_t from_label, int64_t from_add, uint32_t to_label, uint64_t value,
+		     unsigned bytes)
+{
+	distance_op(t, s, relax, fi, from_label, from_add, to_label, value, bytes, false);
 }
 
 static uint32_t str(struct fc_dbg *d, const char *s)
@@ -348,9 +356,12 @@ static void build_frame(const struct target *t, struct fc_dbg *d, enum fc_cfi_ki
 			if (k == 0 && relax && t->r_add32) {
 				/* From the prologue to the epilogue: relaxation may
 				 * shorten what lies between. */
+				/* SET32/SUB32, as gas writes an advance: GNU ld
+				 * edits .eh_frame and applies ADD32 here wrongly. */
 				u8(c, DW_CFA_advance_loc4);
-				distance(t, s, true, i, FUNC_ENTRY, at, fn->epi_label,
-					 0, 4);
+				uint32_t from = fn->npro ? fn->pro_label[fn->npro - 1] : FUNC_ENTRY;
+				distance_op(t, s, true, i, from, 0, fn->epi_label, 0, 4,
+					    t->r_set32 != 0);
 				advance(c, fn->epi[k].after);
 			} else {
 				advance(c, to - at);

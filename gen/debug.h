@@ -53,6 +53,7 @@ struct fc_dbg_func {
 	unsigned nrows;
 	const struct fc_cfa_step *pro, *epi;
 	unsigned npro, nepi;
+	const uint32_t *pro_label; /* a label after each prologue step */
 	uint32_t epi_off, epi_label;
 };
 

@@ -235,6 +235,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 					      .end_label = infos[i].end_label, .rows = rows[i],
 					      .nrows = nr, .pro = infos[i].pro, .npro = infos[i].npro,
 					      .epi = infos[i].epi, .nepi = infos[i].nepi,
+					      .pro_label = infos[i].pro_label,
 					      .epi_off = infos[i].epi_off, .epi_label = infos[i].epi_label};
 		/* Labels that relocations refer to, as gas makes them. */
 		labsyms[i] = fc_xcalloc(c->nlabels + 1, sizeof **labsyms);

@@ -43,6 +43,7 @@ struct fc_body_info {
 	uint32_t end_label;      /* a label at code_len */
 	struct fc_cfa_step pro[FC_MAX_CFA_STEPS], epi[FC_MAX_CFA_STEPS];
 	unsigned npro, nepi;
+	uint32_t pro_label[FC_MAX_CFA_STEPS]; /* a label after each prologue step */
 };
 
 /* A function body with frame `fr`: prologue, sites, epilogue, return,

@@ -45,12 +45,53 @@ static uint64_t epilogue_addr(const struct fc_image *im, const struct fc_manifes
 	return entry[fi] + m->funcs[fi].epi;
 }
 
-/* The output's size of function fi's code (relaxation may shrink it). */
+/* The next symbol a person would name after addr (the next function, or
+ * the padding after this one). */
+static uint64_t next_symbol(const struct fc_image *im, uint64_t addr)
+{
+	const struct fc_syms *s = &im->syms;
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->n; lo++)
+		if (!s->v[lo].quiet && s->v[lo].type != STT_SECTION)
+			return s->v[lo].addr;
+	return UINT64_MAX;
+}
+
+/* The output's size of function fi's code (relaxation may shrink it); a
+ * symbol size that runs into the next symbol is a finding (a size the linker
+ * did not shrink with the code). */
+static uint64_t code_size_checked(const struct fc_image *im, const struct fc_manifest *m,
+				  const uint64_t *entry, uint32_t fi, struct fc_verify_result *r);
+
 static uint64_t code_size(const struct fc_image *im, const struct fc_manifest *m,
 			  const uint64_t *entry, uint32_t fi)
 {
+	return code_size_checked(im, m, entry, fi, NULL);
+}
+
+static uint64_t code_size_checked(const struct fc_image *im, const struct fc_manifest *m,
+				  const uint64_t *entry, uint32_t fi, struct fc_verify_result *r)
+{
 	const struct fc_sym *y = fc_syms_by_name(&im->syms, m->funcs[fi].name);
 	uint64_t size = y && y->size ? y->size : m->funcs[fi].size;
+	uint64_t next = next_symbol(im, entry[fi]);
+	if (entry[fi] + size > next) {
+		char w[160];
+		if (r) {
+			r->lines_failed++;
+			msg(r, "%s: %s: its symbol's size 0x%" PRIx64 " runs into %s (0x%" PRIx64
+			    "): the linker did not shrink it with the code", im->path, m->funcs[fi].name,
+			    size, fc_syms_fmt(&im->syms, next, w, sizeof w), next);
+		}
+		size = next - entry[fi];
+	}
 	uint64_t end = fc_syms_code_end(&im->syms, entry[fi], entry[fi] + size);
 	if (!m->t->site_symbols && m->funcs[fi].code && m->funcs[fi].code < end - entry[fi])
 		end = entry[fi] + m->funcs[fi].code;
@@ -96,7 +137,7 @@ static void check_lines(struct fc_image *im, const struct fc_manifest *m, const 
 			anchor[na] = a;
 			aline[na++] = line++;
 		}
-		uint64_t size = code_size(im, m, entry, fi);
+		uint64_t size = code_size_checked(im, m, entry, fi, r);
 		const uint8_t *code = fc_image_ptr(im, entry[fi], size);
 		if (!code)
 			continue;

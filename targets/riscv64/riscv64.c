@@ -790,6 +790,7 @@ const struct target fc_target_riscv64 = {
 	.r_add32 = R_RISCV_ADD32,
 	.r_sub32 = R_RISCV_SUB32,
 	.r_add64 = R_RISCV_ADD64,
+	.r_set32 = R_RISCV_SET32,
 	.r_sub64 = R_RISCV_SUB64,
 	.emit_return = riscv64_return,
 	.emit_site = riscv64_emit_site,

@@ -21,11 +21,18 @@ for a in arm64 amd64 riscv64; do
 			llvm-dwarfdump-14 --verify "$OUT" >"$CASE/$l.dwarfdump" 2>&1 ||
 				{ tail -n 20 "$CASE/$l.dwarfdump"; die "$a DWARF $1: llvm-dwarfdump rejects $l's output"; }
 			st=0
-			"$FARCALL" verify "$CASE" "$OUT" >"$CASE/$l.verify" 2>&1 || st=$?
-			cat "$CASE/$l.verify"
-			[ $st -eq 0 ] || die "$a DWARF $1 $2: farcall verify failed on $l's output"
+			"$FARCALL" verify --max-report 100000 "$CASE" "$OUT" >"$CASE/$l.verify" 2>&1 || st=$?
+			tail -n 3 "$CASE/$l.verify"
 			grep -q "lines: 512 functions, 100.00%" "$CASE/$l.verify" || die "$a $l: lines"
 			grep -q "cfi: 512 functions, 0 failed" "$CASE/$l.verify" || die "$a $l: cfi"
+			if [ $st -ne 0 ]; then
+				# A known finding: mold 1.10.1 relaxes RISC-V code but leaves
+				# the functions' symbol sizes as they were.
+				[ $a = riscv64 ] && [ $l = mold ] || { cat "$CASE/$l.verify"; die "$a DWARF $1 $2: farcall verify failed on $l's output"; }
+				grep "^$OUT: " "$CASE/$l.verify" | grep -v ': lines: \|: cfi: \|verified in' |
+					grep -v "the linker did not shrink it with the code" && die "mold: other findings"
+				echo "known: mold leaves relaxed RISC-V functions' symbol sizes unshrunk"
+			fi
 			n=$((n + 1))
 		done
 	done
