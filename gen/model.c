@@ -139,6 +139,7 @@ static int choose_form(const struct target *t, const bool *allowed, uint64_t *rn
 }
 
 static bool want_body(const struct fc_form *f) { return !f->tail_only; }
+static bool want_leaf_body(const struct fc_form *f) { return !f->tail_only && f->sem != FC_SEM_CALL; }
 static bool want_tail(const struct fc_form *f) { return f->tail_only; }
 static bool want_call(const struct fc_form *f) { return f->sem == FC_SEM_CALL && !f->abs; }
 
@@ -210,11 +211,16 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 		fn->hidden = o->mode == FC_MODE_SHARED && i % 2 == 0;
 		uint32_t n = i == 0 ? 1 : o->calls / 2 + (uint32_t)fc_rng_below(&rng, o->calls + 1);
 		bool tail = i && n && fc_rng_below(&rng, 100) < o->tail_pct;
+		/* One function in eight is a leaf: no calls, so no frame of its
+		 * own or only stack (what CFI gets wrong most, Go's "leaf bit"). */
+		bool leaf = i && fc_rng_below(&rng, 8) == 0;
 		fn->first_site = (uint32_t)ns;
 		for (uint32_t k = 0; k < n; k++) {
 			int fi = i == 0 ? entry_form
 			       : (tail && k + 1 == n) ? choose_form(t, allowed, &rng, want_tail)
-						      : choose_form(t, allowed, &rng, want_body);
+			       : choose_form(t, allowed, &rng, leaf ? want_leaf_body : want_body);
+			if (fi < 0 && leaf)
+				continue; /* only calls allowed: a leaf without sites */
 			/* A short branch in a shared object must stay within hidden
 			 * code; the caller itself is the one target always in reach,
 			 * so only a hidden caller gets one. */
@@ -222,7 +228,7 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 					    is_short(&t->forms[fi]) && needs_hidden(t, o->mode, &t->forms[fi]);
 			     tries++)
 				fi = (tail && k + 1 == n) ? choose_form(t, allowed, &rng, want_tail)
-							  : choose_form(t, allowed, &rng, want_body);
+				   : choose_form(t, allowed, &rng, leaf ? want_leaf_body : want_body);
 			if (fi >= 0 && !fn->hidden && is_short(&t->forms[fi]) &&
 			    needs_hidden(t, o->mode, &t->forms[fi]))
 				continue;
