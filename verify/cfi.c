@@ -530,8 +530,8 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 static void finish(struct cst *s)
 {
 	if (s->cur < s->hi_i) {
-		s->r->frame_real[s->cur] = s->max_real;
-		s->r->frame_cfi[s->cur] = s->max_cfi;
+		s->r->frame_real[s->cur] = s->max_real == INT64_MIN ? 0 : s->max_real;
+		s->r->frame_cfi[s->cur] = s->max_cfi == INT64_MIN ? 0 : s->max_cfi;
 		if (s->noted && !s->failed) {
 			s->x->imprecise++;
 		} else if (s->noted) {
