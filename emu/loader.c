@@ -227,7 +227,10 @@ int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 		if (ph.p_filesz > ph.p_memsz)
 			return fc_err("%s: PT_LOAD[%zu]: p_filesz 0x%" PRIx64 " > p_memsz 0x%" PRIx64,
 				      path, i, ph.p_filesz, ph.p_memsz);
-		if (ph.p_offset + ph.p_filesz > im->maplen || ph.p_offset + ph.p_filesz < ph.p_offset)
+		/* A segment of only .bss may give an offset past the file's end
+		 * (GNU ld does): nothing of the file is needed then. */
+		if (ph.p_filesz &&
+		    (ph.p_offset + ph.p_filesz > im->maplen || ph.p_offset + ph.p_filesz < ph.p_offset))
 			return fc_err("%s: truncated: PT_LOAD[%zu] needs bytes up to 0x%" PRIx64
 				      ", the file has 0x%zx", path, i, ph.p_offset + ph.p_filesz,
 				      im->maplen);

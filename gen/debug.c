@@ -293,8 +293,9 @@ static void pad8(struct fc_code *c, size_t start)
 }
 
 static void build_frame(const struct target *t, struct fc_dbg *d, enum fc_cfi_kind cfi,
-			bool relax, const struct fc_dbg_func *f, unsigned n)
+			bool relax, bool wide, const struct fc_dbg_func *f, unsigned n)
 {
+	wide = wide && t->r_prel64;
 	struct fc_dbg_sec *s = &d->sec[FC_DS_FRAME];
 	struct fc_code *c = &s->c;
 	bool eh = cfi == FC_CFI_EH;
@@ -314,7 +315,7 @@ static void build_frame(const struct target *t, struct fc_dbg *d, enum fc_cfi_ki
 	u8(c, (uint8_t)t->dwarf_ra_column);
 	if (eh) {
 		uleb(c, 1);
-		u8(c, DW_EH_PE_pcrel | DW_EH_PE_sdata4);
+		u8(c, DW_EH_PE_pcrel | (wide ? DW_EH_PE_sdata8 : DW_EH_PE_sdata4));
 	}
 	u8(c, DW_CFA_def_cfa);
 	uleb(c, (uint64_t)t->dwarf_sp);
@@ -332,9 +333,15 @@ static void build_frame(const struct target *t, struct fc_dbg *d, enum fc_cfi_ki
 		fc_code_put32(c, 0);
 		if (eh) {
 			fc_code_put32(c, (uint32_t)(c->len - cie)); /* back to the CIE */
-			rel(s, t->r_prel32, FC_DREF_FUNC, i, 0, 0);
-			fc_code_put32(c, 0);
-			distance(t, s, relax, i, FUNC_ENTRY, 0, fn->end_label, fn->code_len, 4);
+			if (wide) {
+				rel(s, t->r_prel64, FC_DREF_FUNC, i, 0, 0);
+				fc_code_put64(c, 0);
+				distance(t, s, relax, i, FUNC_ENTRY, 0, fn->end_label, fn->code_len, 8);
+			} else {
+				rel(s, t->r_prel32, FC_DREF_FUNC, i, 0, 0);
+				fc_code_put32(c, 0);
+				distance(t, s, relax, i, FUNC_ENTRY, 0, fn->end_label, fn->code_len, 4);
+			}
 			uleb(c, 0); /* augmentation data */
 		} else {
 			rel(s, t->r_abs32, FC_DREF_SECTION, FC_DS_FRAME, 0, (int64_t)cie);
@@ -380,7 +387,7 @@ static void build_frame(const struct target *t, struct fc_dbg *d, enum fc_cfi_ki
 }
 
 int fc_debug_build(const struct target *t, int dwarf, enum fc_cfi_kind cfi, bool relax,
-		   const char *cu_name, const struct fc_dbg_func *f, unsigned n,
+		   bool wide, const char *cu_name, const struct fc_dbg_func *f, unsigned n,
 		   struct fc_dbg *out)
 {
 	memset(out, 0, sizeof *out);
@@ -399,7 +406,7 @@ int fc_debug_build(const struct target *t, int dwarf, enum fc_cfi_kind cfi, bool
 			out->sec[FC_DS_STR].used = out->sec[FC_DS_LINE].used = true;
 	}
 	if (cfi != FC_CFI_NONE) {
-		build_frame(t, out, cfi, relax, f, n);
+		build_frame(t, out, cfi, relax, wide, f, n);
 		out->sec[FC_DS_FRAME].used = true;
 	}
 	return 0;

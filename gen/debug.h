@@ -60,8 +60,10 @@ struct fc_dbg_func {
 /* Build the sections for `n` functions of one object. dwarf: 0 (none), 4
  * or 5. */
 int fc_debug_build(const struct target *t, int dwarf, enum fc_cfi_kind cfi, bool relax,
-		   const char *cu_name, const struct fc_dbg_func *f, unsigned n,
+		   bool wide, const char *cu_name, const struct fc_dbg_func *f, unsigned n,
 		   struct fc_dbg *out);
+/* wide: .eh_frame addresses as pcrel sdata8, for a .text too large for
+ * sdata4 (more than 2 GiB between an FDE and its function). */
 void fc_debug_free(struct fc_dbg *d);
 
 #endif

@@ -370,9 +370,11 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	char cu[48];
 	snprintf(cu, sizeof cu, "obj%04u.c", obj);
 	if ((m->dwarf || m->cfi) &&
-	    fc_debug_build(t, m->dwarf, (enum fc_cfi_kind)m->cfi, m->relax, cu, dfs, nf, &dbg) < 0)
+	    fc_debug_build(t, m->dwarf, (enum fc_cfi_kind)m->cfi, m->relax, m->size > (3ULL << 29),
+			   cu, dfs, nf, &dbg) < 0)
 		goto out;
 	size_t dsec[FC_DS__N] = {0};
+	uint32_t *entry_sym = fc_xcalloc(nf + 1, sizeof *entry_sym);
 	uint32_t dsym[FC_DS__N] = {0};
 	for (int k = 0; k < FC_DS__N; k++) {
 		struct fc_dbg_sec *d = &dbg.sec[k];
@@ -398,7 +400,17 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 			if (q->ref == FC_DREF_SECTION) {
 				sym = dsym[q->a];
 			} else if (q->ref == FC_DREF_FUNC) {
-				sym = ref_sym(&y, &str, m, f0 + q->a);
+				/* A local symbol at the entry, as gas refers to code
+				 * from debug info: never preemptible, never a PLT. */
+				if (!entry_sym[q->a]) {
+					char ln[48];
+					snprintf(ln, sizeof ln, ".Lfc%zu", y.nloc);
+					entry_sym[q->a] = local(&y, (Elf64_Sym){
+						.st_name = str_add(&str, ln, NULL),
+						.st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
+						.st_shndx = (uint16_t)text_idx[q->a]});
+				}
+				sym = entry_sym[q->a];
 			} else {
 				uint32_t *ls = labsyms[q->a];
 				if (!ls[q->b]) {
@@ -425,6 +437,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 						   .sh_addralign = 8, .sh_entsize = sizeof(Elf64_Rela)},
 					    .buf = dr, .dtype = ELF_T_RELA};
 	}
+	free(entry_sym);
 	/* Debug relocations named globals by (index | GLOBAL) too. */
 	for (int k = 0; k < FC_DS__N; k++)
 		for (size_t j = 0; drels[k] && j < dbg.sec[k].nrel; j++) {

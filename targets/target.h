@@ -190,7 +190,7 @@ struct target {
 	/* Relocations the debug sections use (0: the target has none): a
 	 * 64- and 32-bit address, a 32-bit PC-relative one (.eh_frame), and
 	 * the ADD/SUB pairs of label differences that relaxation can change. */
-	uint32_t r_abs64, r_abs32, r_prel32;
+	uint32_t r_abs64, r_abs32, r_prel32, r_prel64;
 	uint32_t r_add16, r_sub16, r_add32, r_sub32, r_add64, r_sub64;
 	uint32_t r_set32; /* DW_CFA_advance_loc4 operands, as gas writes them */
 

@@ -508,6 +508,7 @@ const struct target fc_target_amd64 = {
 	.r_abs64 = R_X86_64_64,
 	.r_abs32 = R_X86_64_32,
 	.r_prel32 = R_X86_64_PC32,
+	.r_prel64 = R_X86_64_PC64,
 	.emit_return = amd64_return,
 	.emit_site = amd64_emit_site,
 	.apply_reloc = amd64_apply_reloc,

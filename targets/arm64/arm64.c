@@ -484,6 +484,7 @@ const struct target fc_target_arm64 = {
 	.r_abs64 = R_AARCH64_ABS64,
 	.r_abs32 = R_AARCH64_ABS32,
 	.r_prel32 = R_AARCH64_PREL32,
+	.r_prel64 = R_AARCH64_PREL64,
 	.emit_return = arm64_return,
 	.emit_site = arm64_emit_site,
 	.apply_reloc = arm64_apply_reloc,

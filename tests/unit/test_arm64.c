@@ -605,19 +605,24 @@ static void test_emit_body(void **state)
 					     W_BL0, W_LDP, W_B0, 0, 0, 0};
 		check_words(c.buf, c.len, w, 12);
 		static const uint32_t want_off[5] = {8, 12, 20, 24, 32};
+		/* Labels: after the prologue's one CFA step (label 0), one per
+		 * site, the epilogue (before the tail call), the end of the code,
+		 * then the pool's label rebased onto the body. */
+		assert_int_equal(c.labels[0], 4);
 		for (int i = 0; i < 5; i++) {
 			assert_int_equal(off[i], want_off[i]);
-			assert_int_equal(lab[i], i);
+			assert_int_equal(lab[i], i + (i == 4 ? 2 : 1));
 			assert_int_equal(c.labels[lab[i]], off[i]);
 		}
-		/* Site labels, then the pool's label rebased onto the body. */
-		assert_int_equal(c.nlabels, 6);
-		assert_int_equal(c.labels[5], 40);
+		assert_int_equal(c.nlabels, 9);
+		assert_int_equal(c.labels[5], 28); /* the epilogue: ldp */
+		assert_int_equal(c.labels[7], 36); /* the end of the code */
+		assert_int_equal(c.labels[8], 40); /* the pool */
 		assert_int_equal(c.nrel, 7);
 		check_rel(&c, 0, 8, R_AARCH64_CALL26, FC_REF_TARGET, 0, 0);
 		check_rel(&c, 1, 12, R_AARCH64_ADR_PREL_PG_HI21, FC_REF_TARGET, 0, 1);
 		check_rel(&c, 2, 16, R_AARCH64_ADD_ABS_LO12_NC, FC_REF_TARGET, 0, 1);
-		check_rel(&c, 3, 20, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, 5, 2);
+		check_rel(&c, 3, 20, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, 8, 2);
 		check_rel(&c, 4, 24, R_AARCH64_CALL26, FC_REF_TARGET, 0, 3);
 		check_rel(&c, 5, 32, R_AARCH64_JUMP26, FC_REF_TARGET, 0, 4);
 		check_rel(&c, 6, 40, R_AARCH64_ABS64, FC_REF_TARGET, 0, 2);
@@ -640,12 +645,14 @@ static void test_emit_body(void **state)
 	check_words(c.buf, c.len, w2, 10);
 	assert_int_equal(off[0], 8);
 	assert_int_equal(off[1], 12);
-	assert_int_equal(c.nlabels, 4);
-	assert_int_equal(c.labels[2], 24);
-	assert_int_equal(c.labels[3], 32);
+	/* Labels: the prologue step, two sites, the epilogue, the end, then
+	 * the two literals. */
+	assert_int_equal(c.nlabels, 7);
+	assert_int_equal(c.labels[5], 24);
+	assert_int_equal(c.labels[6], 32);
 	assert_int_equal(c.nrel, 4);
-	check_rel(&c, 0, 8, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, 2, 0);
-	check_rel(&c, 1, 12, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, 3, 1);
+	check_rel(&c, 0, 8, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, 5, 0);
+	check_rel(&c, 1, 12, R_AARCH64_LD_PREL_LO19, FC_REF_LABEL, 6, 1);
 	check_rel(&c, 2, 24, R_AARCH64_ABS64, FC_REF_TARGET, 0, 0);
 	check_rel(&c, 3, 32, R_AARCH64_ABS64, FC_REF_TARGET, 0, 1);
 
