@@ -376,6 +376,12 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 			c = pick_in(&p, 0, lim, s->caller, hidden);
 		} else if (!finite) {
 			c = pick_in(&p, 0, m->nfuncs, s->caller, hidden);
+		} else if (is_short(f) && f->hi < (16LL << 20)) {
+			/* A conditional branch (+-1 MiB, +-32 KiB) stays in its own
+			 * function, as compilers keep them: between two functions a
+			 * linker may put a section of thunks that no margin covers
+			 * (lld at 2 GiB: 300 KiB of them). */
+			c = s->caller;
 		} else {
 			bool want_far = f->thunkable && fc_rng_below(&rng, 100) < o->far_pct;
 			if (want_far && (c = pick_far(&p, at, lo, hi, hidden)) != UINT32_MAX)

@@ -213,7 +213,7 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 		json_decref(j);
 		/* The debug info: lines and CFI, as the generator wrote them. */
 		struct fc_verify_result vr;
-		if ((m->dwarf || m->cfi) && fc_verify(&im, m, &vr) == 0) {
+		if ((m->dwarf || m->cfi) && fc_verify(&im, m, 1, &vr) == 0) {
 			r->have_verify = 1;
 			r->dwarf = m->dwarf;
 			r->cfi = m->cfi;

@@ -4,13 +4,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/util.h"
 #include "../farcall.h"
 #include "verify.h"
 
 static const char verify_usage[] =
-	"usage: farcall verify [--max-report N] [--json FILE] CASE OUT\n"
+	"usage: farcall verify [-j N] [--max-report N] [--json FILE] CASE OUT\n"
 	"\n"
 	"Check the debug info of the linked output OUT against what the generator\n"
 	"wrote for CASE: every instruction of every function must be covered by a\n"
@@ -19,6 +20,7 @@ static const char verify_usage[] =
 	"running each function in Unicorn from its entry (calls stepped over). A\n"
 	"leaf function that claims a saved return address fails there.\n"
 	"\n"
+	"  -j N            run the CFI check on N threads (default: every core)\n"
 	"  --max-report N  print at most N findings (default 20)\n"
 	"  --json FILE     also write the results as JSON\n"
 	"Exit: 0 all pass, 1 any fails, 2 usage or environment error.\n";
@@ -28,11 +30,18 @@ int cmd_verify(int argc, char **argv)
 	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
 					   {"help", 0, 0, 'h'}, {0}};
 	size_t max_report = 20;
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned jobs = nc > 1 ? (unsigned)(nc > 8 ? 8 : nc) : 1;
 	const char *json = NULL;
 	int c;
 	fc_getopt_reset();
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			jobs = (unsigned)atoi(optarg);
+			if (jobs < 1 || jobs > 256)
+				return fc_err("verify: -j takes 1 to 256"), FC_EXIT_USAGE;
+			break;
 		case 'm': max_report = (size_t)atol(optarg); break;
 		case 'J': json = optarg; break;
 		case 'h': fputs(verify_usage, stdout); return FC_EXIT_OK;
@@ -58,7 +67,7 @@ int cmd_verify(int argc, char **argv)
 		printf("%s: the case has neither DWARF nor CFI (gen --dwarf none --cfi none)\n",
 		       argv[optind]);
 		st = FC_EXIT_OK;
-	} else if (fc_verify(&im, &m, &r) == 0) {
+	} else if (fc_verify(&im, &m, jobs, &r) == 0) {
 		for (size_t i = 0; i < r.nmsgs && i < max_report; i++)
 			printf("%s\n", r.msgs[i]);
 		if (r.nmsgs > max_report)

@@ -188,7 +188,8 @@ static int32_t expected_frame(const struct target *t, const struct fc_func *fn)
 	return n ? st[n - 1].cfa : t->cfa_entry;
 }
 
-int fc_verify(struct fc_image *im, const struct fc_manifest *m, struct fc_verify_result *r)
+int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
+	      struct fc_verify_result *r)
 {
 	memset(r, 0, sizeof *r);
 	double t0 = fc_now();
@@ -220,7 +221,9 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, struct fc_verify
 						      m->funcs[fi].name};
 		}
 		struct fc_cfi_result cr;
-		if (fc_cfi_check(im->path, m->t, f, n, &cr) < 0) {
+		struct fc_cfi_extra cx;
+		struct fc_cfi_opts co = {.strict = true, .jobs = jobs};
+		if (fc_cfi_check_opts(im->path, m->t, f, n, &co, &cr, &cx) < 0) {
 			free(f);
 			free(back);
 			free(entry);
@@ -246,6 +249,7 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, struct fc_verify
 			}
 		}
 		fc_cfi_result_free(&cr);
+		fc_cfi_extra_free(&cx);
 		free(f);
 		free(back);
 	}

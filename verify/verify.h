@@ -21,7 +21,8 @@ struct fc_verify_result {
 
 /* Verify `out` (already open as im) against the manifest. Returns -1 only
  * for farcall's own errors. */
-int fc_verify(struct fc_image *im, const struct fc_manifest *m, struct fc_verify_result *r);
+int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
+	      struct fc_verify_result *r);
 void fc_verify_result_free(struct fc_verify_result *r);
 json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs);
 
