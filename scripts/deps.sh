@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config
 libunicorn-dev libcapstone-dev libelf-dev libdw-dev libjansson-dev libcmocka-dev
 binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu lld lld-19 mold elfutils jq
-llvm-14-dev binutils"
+llvm-14-dev binutils clang-14 golang-go"
 
 missing=""
 for p in $PKGS; do

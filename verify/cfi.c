@@ -577,7 +577,8 @@ static bool begin(struct cst *s, size_t i)
 		} else {
 			s->r->no_fde++;
 		}
-		s->r->frame_real[i] = s->r->frame_cfi[i] = 0;
+		/* Not checked: no frame to speak of (INT64_MIN says so). */
+		s->r->frame_real[i] = s->r->frame_cfi[i] = INT64_MIN;
 		return false;
 	}
 	struct row *w = &s->rows[s->nrows++];

@@ -37,7 +37,8 @@ struct fc_cfi_result {
 	uint64_t instructions;   /* executed and compared */
 	struct fc_cfi_fail *fails;
 	size_t nfails;
-	int64_t *frame_real, *frame_cfi; /* per function: largest CFA - SP, real and claimed */
+	int64_t *frame_real, *frame_cfi; /* per function: largest CFA - SP, real and claimed;
+	                                  * INT64_MIN where no FDE covers the function */
 	double seconds;
 };
 

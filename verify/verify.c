@@ -199,14 +199,18 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 		struct fc_lines l;
 		fc_lines_load(im->elf, im->path, &l);
 		r->have_lines = l.have;
+		/* A unit libdw cannot read says the most: first. */
+		if (l.problems) {
+			size_t n = strlen(l.problems);
+			if (n && l.problems[n - 1] == '\n')
+				l.problems[n - 1] = 0;
+			msg(r, "%s", l.problems);
+			r->lines_failed++;
+		}
 		if (!l.have)
 			msg(r, "%s: no debug info, though the case has DWARF %d", im->path, m->dwarf);
 		else
 			check_lines(im, m, entry, &l, r);
-		if (l.problems) {
-			msg(r, "%s", l.problems);
-			r->lines_failed++;
-		}
 		fc_lines_free(&l);
 	}
 	if (m->cfi) {
@@ -242,7 +246,12 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 		for (size_t i = 0; cr.have_cfi && cr.frame_real && i < n; i++) {
 			const struct fc_func *fn = &m->funcs[back[i]];
 			int32_t want = expected_frame(m->t, fn);
-			if (cr.frame_real[i] != want) {
+			if (cr.frame_real[i] == INT64_MIN) {
+				/* The generator wrote an FDE for every function. */
+				r->frames_failed++;
+				msg(r, "%s: %s: no FDE covers it, though the case has one for it",
+				    im->path, fn->name);
+			} else if (cr.frame_real[i] != want) {
 				r->frames_failed++;
 				msg(r, "%s: %s: the frame is %" PRId64 " bytes (CFA - SP), the generator "
 				    "built %d", im->path, fn->name, cr.frame_real[i], want);
