@@ -19,7 +19,7 @@ LIB_SRC := core/util.c core/manifest.c targets/targets.c targets/arm64/arm64.c t
            emu/loader.c emu/symbols.c emu/calls.c emu/trace.c emu/cmd_emu.c \
            report/report.c report/cmd_run.c verify/lines.c verify/thunknames.c verify/cfi.c verify/verify.c verify/cmd_verify.c verify/cmd_check.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util
+UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
 .PHONY: all deps run check unit e2e bench bench-gen bench-emu clean
