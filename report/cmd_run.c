@@ -243,9 +243,9 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 							 cr.calls_failed, cr.data_failed,
 							 debug_bad ? "; and the debug info" : "");
 			else
-				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions with wrong "
-							 "lines, %" PRIu64 " with wrong CFI",
-							 r->lines_failed, r->cfi_failed);
+				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions fail the line "
+							 "checks, %" PRIu64 " the CFI checks (see the "
+							 "findings)", r->lines_failed, r->cfi_failed);
 			/* The paths, for whoever opens the case. */
 			char *tp = fc_xasprintf("%s/emu.txt", dir);
 			struct fc_afile a;
