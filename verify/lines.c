@@ -91,6 +91,8 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 					dwarf_errmsg(-1));
 			goto next_cu;
 		}
+		const char *last_src = NULL;
+		uint32_t last_file = 0;
 		for (size_t i = 0; i + 1 < n; i++) {
 			Dwarf_Line *a = dwarf_onesrcline(lines, i), *b = dwarf_onesrcline(lines, i + 1);
 			Dwarf_Addr aa, ba;
@@ -101,9 +103,25 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 				continue;
 			if (end || ba <= aa)
 				continue; /* the row after an end_sequence starts a new one */
+			/* The file, interned: rows of a CU name few. */
+			const char *src = dwarf_linesrc(a, NULL, NULL);
+			if (src != last_src) {
+				last_src = src;
+				last_file = UINT32_MAX;
+				for (size_t k = l->nfiles; k-- > 0;)
+					if (!strcmp(l->files[k], src ? src : "")) {
+						last_file = (uint32_t)k;
+						break;
+					}
+				if (last_file == UINT32_MAX) {
+					l->files = fc_xrealloc(l->files, (l->nfiles + 1) * sizeof *l->files);
+					l->files[l->nfiles] = fc_xstrdup(src ? src : "");
+					last_file = (uint32_t)l->nfiles++;
+				}
+			}
 			if (l->nspans == cap)
 				l->spans = fc_xrealloc(l->spans, (cap = cap * 2 + 1024) * sizeof *l->spans);
-			l->spans[l->nspans++] = (struct fc_line_span){aa, ba, line};
+			l->spans[l->nspans++] = (struct fc_line_span){aa, ba, line, last_file};
 		}
 	next_cu:
 		off = next;
@@ -122,6 +140,9 @@ void fc_lines_free(struct fc_lines *l)
 	free(l->subs);
 	free(l->spans);
 	free(l->problems);
+	for (size_t i = 0; i < l->nfiles; i++)
+		free(l->files[i]);
+	free(l->files);
 	memset(l, 0, sizeof *l);
 }
 

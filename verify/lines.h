@@ -9,6 +9,7 @@
 struct fc_line_span {
 	uint64_t lo, hi; /* [lo, hi) covered by one row */
 	int line;
+	uint32_t file;   /* index in fc_lines.files */
 };
 
 struct fc_subprogram {
@@ -23,6 +24,8 @@ struct fc_lines {
 	struct fc_subprogram *subs; /* sorted by lo */
 	size_t nsubs;
 	char *problems;            /* malformed units, one per line, or NULL */
+	char **files;              /* source file names the rows name */
+	size_t nfiles;
 };
 
 /* Read every CU's line table and subprograms. A unit that libdw cannot

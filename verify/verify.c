@@ -143,6 +143,8 @@ static void check_lines(struct fc_image *im, const struct fc_manifest *m, const 
 			continue;
 		size_t ai = 0;
 		bool bad = false;
+		char want_file[32];
+		snprintf(want_file, sizeof want_file, "obj%04u.c", fn->obj);
 		for (uint64_t off = 0; off < size && !bad;) {
 			uint64_t a = entry[fi] + off;
 			enum fc_insn_type ty;
@@ -154,7 +156,15 @@ static void check_lines(struct fc_image *im, const struct fc_manifest *m, const 
 				ai++;
 			const struct fc_line_span *sp = fc_lines_at(l, a);
 			r->line_insns++;
-			if (sp && sp->line == (int)aline[ai]) {
+			/* The file too: the one source of the function's object. */
+			const char *file = sp ? l->files[sp->file] : "";
+			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+			if (sp && sp->line == (int)aline[ai] && strcmp(base, want_file)) {
+				r->lines_failed++;
+				bad = true;
+				msg(r, "%s: %s: at %s (0x%" PRIx64 "): file %s, expected %s", im->path,
+				    fn->name, fc_syms_fmt(&im->syms, a, w, sizeof w), a, file, want_file);
+			} else if (sp && sp->line == (int)aline[ai]) {
 				r->line_ok++;
 			} else {
 				r->lines_failed++;
