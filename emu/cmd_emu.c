@@ -75,6 +75,28 @@ void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
 		fprintf(f, "%s: ... and %zu more failing sites\n", im->path, r->nfails - max_report);
 }
 
+int fc_open_case_output(const char *casedir, const char *out, struct fc_manifest *m,
+			struct fc_image *im)
+{
+	if (fc_manifest_load(casedir, m) < 0)
+		return -1;
+	if (fc_image_open(im, out, m->t) < 0) {
+		fc_image_close(im);
+		fc_manifest_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+int fc_parse_jobs(const char *cmd, const char *arg, unsigned *jobs)
+{
+	int j = atoi(arg);
+	if (j < 1 || j > 256)
+		return fc_err("%s: -j takes 1 to 256, not '%s'", cmd, arg);
+	*jobs = (unsigned)j;
+	return 0;
+}
+
 int cmd_emu(int argc, char **argv)
 {
 	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
@@ -87,9 +109,8 @@ int cmd_emu(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			jobs = (unsigned)atoi(optarg);
-			if (jobs < 1 || jobs > 256)
-				return fc_err("emu: -j takes 1 to 256, not '%s'", optarg), FC_EXIT_USAGE;
+			if (fc_parse_jobs("emu", optarg, &jobs) < 0)
+				return FC_EXIT_USAGE;
 			break;
 		case 'm': max_report = (size_t)atol(optarg); break;
 		case 'J': json = optarg; break;
@@ -102,14 +123,9 @@ int cmd_emu(int argc, char **argv)
 		return FC_EXIT_USAGE;
 	}
 	struct fc_manifest m;
-	if (fc_manifest_load(argv[optind], &m) < 0)
-		return FC_EXIT_USAGE;
 	struct fc_image im;
-	if (fc_image_open(&im, argv[optind + 1], m.t) < 0) {
-		fc_image_close(&im);
-		fc_manifest_free(&m);
+	if (fc_open_case_output(argv[optind], argv[optind + 1], &m, &im) < 0)
 		return FC_EXIT_USAGE;
-	}
 	struct fc_calls_result r;
 	int st = FC_EXIT_USAGE;
 	if (fc_emu_calls_jobs(&im, &m, jobs, &r) == 0) {

@@ -112,9 +112,8 @@ int cmd_check(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			jobs = (unsigned)atoi(optarg);
-			if (jobs < 1 || jobs > 256)
-				return fc_err("check: -j takes 1 to 256"), FC_EXIT_USAGE;
+			if (fc_parse_jobs("check", optarg, &jobs) < 0)
+				return FC_EXIT_USAGE;
 			break;
 		case 'm': max_report = (size_t)atol(optarg); break;
 		case 'J': json = optarg; break;

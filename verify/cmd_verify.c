@@ -8,6 +8,7 @@
 
 #include "../core/util.h"
 #include "../farcall.h"
+#include "../emu/emu.h"
 #include "verify.h"
 
 static const char verify_usage[] =
@@ -38,9 +39,8 @@ int cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			jobs = (unsigned)atoi(optarg);
-			if (jobs < 1 || jobs > 256)
-				return fc_err("verify: -j takes 1 to 256"), FC_EXIT_USAGE;
+			if (fc_parse_jobs("verify", optarg, &jobs) < 0)
+				return FC_EXIT_USAGE;
 			break;
 		case 'm': max_report = (size_t)atol(optarg); break;
 		case 'J': json = optarg; break;
@@ -53,14 +53,9 @@ int cmd_verify(int argc, char **argv)
 		return FC_EXIT_USAGE;
 	}
 	struct fc_manifest m;
-	if (fc_manifest_load(argv[optind], &m) < 0)
-		return FC_EXIT_USAGE;
 	struct fc_image im;
-	if (fc_image_open(&im, argv[optind + 1], m.t) < 0) {
-		fc_image_close(&im);
-		fc_manifest_free(&m);
+	if (fc_open_case_output(argv[optind], argv[optind + 1], &m, &im) < 0)
 		return FC_EXIT_USAGE;
-	}
 	int st = FC_EXIT_USAGE;
 	struct fc_verify_result r;
 	if (!m.dwarf && !m.cfi) {
