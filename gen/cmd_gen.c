@@ -127,6 +127,10 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 		o->objs = (o->funcs + FC_DEFAULT_FUNCS_PER_OBJ - 1) / FC_DEFAULT_FUNCS_PER_OBJ;
 	if (o->objs > o->funcs)
 		return fc_err("gen: --objs %u is more than --funcs %u", o->objs, o->funcs);
+	if (o->cfi == 1 && o->size > (3ULL << 29) && !o->t->r_prel64)
+		return fc_err("gen: %s's .eh_frame cannot reach functions more than 2 GiB away "
+			      "(no 64-bit PC-relative relocation): use --cfi debug or none",
+			      o->t->name);
 	if ((o->funcs + o->objs - 1) / o->objs > FC_MAX_FUNCS_PER_OBJ)
 		return fc_err("gen: at most %u functions per object; raise --objs",
 			      FC_MAX_FUNCS_PER_OBJ);

@@ -148,7 +148,7 @@ static void build_info(const struct target *t, struct fc_dbg *d, int v, bool rel
 	for (unsigned i = 0; i < n; i++) {
 		uleb(c, 2);
 		strp(t, d, f[i].name);
-		u8(c, v >= 5 ? 0 : 1); /* the one file: index 0 in DWARF 5, 1 before */
+		u8(c, 1); /* the one file: entry 1 (DWARF 5 lists it as 0 and 1, as GCC does) */
 		fc_code_put32(c, f[i].line);
 		rel(s, t->r_abs64, FC_DREF_FUNC, i, 0, 0);
 		fc_code_put64(c, 0);
@@ -188,7 +188,11 @@ static void build_line(const struct target *t, struct fc_dbg *d, int v, bool rel
 		u8(c, 2); /* file_name_entry_format_count */
 		uleb(c, DW_LNCT_path); uleb(c, DW_FORM_string);
 		uleb(c, DW_LNCT_directory_index); uleb(c, DW_FORM_udata);
-		uleb(c, 1);
+		/* The primary file is entry 0; it is entry 1 as well, since a
+		 * DW_AT_decl_file of 0 means "no file" to consumers (libdw). */
+		uleb(c, 2);
+		fc_code_put(c, cu_name, strlen(cu_name) + 1);
+		uleb(c, 0);
 		fc_code_put(c, cu_name, strlen(cu_name) + 1);
 		uleb(c, 0);
 	} else {
@@ -205,10 +209,6 @@ static void build_line(const struct target *t, struct fc_dbg *d, int v, bool rel
 		u8(c, 0); uleb(c, 9); u8(c, DW_LNE_set_address);
 		rel(s, t->r_abs64, FC_DREF_FUNC, i, 0, 0);
 		fc_code_put64(c, 0);
-		if (v >= 5) {
-			u8(c, DW_LNS_set_file);
-			uleb(c, 0);
-		}
 		int64_t line = 1;
 		uint32_t prev_off = 0, prev_label = FUNC_ENTRY;
 		for (unsigned k = 0; k < fn->nrows; k++) {
