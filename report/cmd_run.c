@@ -213,7 +213,11 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 		json_decref(j);
 		/* The debug info: lines and CFI, as the generator wrote them. */
 		struct fc_verify_result vr;
+		uint64_t vbad[8];
+		size_t vbad_n = 0;
 		if ((m->dwarf || m->cfi) && fc_verify(&im, m, 1, &vr) == 0) {
+			vbad_n = vr.nbad < 4 ? vr.nbad : 4;
+			memcpy(vbad, vr.bad, vbad_n * sizeof *vbad);
 			r->have_verify = 1;
 			r->dwarf = m->dwarf;
 			r->cfi = m->cfi;
@@ -246,12 +250,20 @@ static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_
 				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions fail the line "
 							 "checks, %" PRIu64 " the CFI checks (see the "
 							 "findings)", r->lines_failed, r->cfi_failed);
-			/* The paths, for whoever opens the case. */
+			/* The paths and the debug excerpts, for whoever opens the
+			 * case, and for the report's details. */
 			char *tp = fc_xasprintf("%s/emu.txt", dir);
 			struct fc_afile a;
 			if (fc_afile_open(&a, tp) == 0) {
 				fc_emu_report(a.f, &im, m, &cr, 50);
+				for (size_t k = 0; k < vbad_n; k++)
+					fc_verify_excerpt(a.f, &im, vbad[k]);
 				fc_afile_commit(&a);
+				size_t dl;
+				char *d = fc_read_file(tp, &dl);
+				if (d && dl > 65536)
+					strcpy(d + 65536 - 32, "\n... (the rest in emu.txt)\n");
+				r->details = d;
 			}
 			free(tp);
 		} else {

@@ -43,6 +43,7 @@ void fc_case_result_free(struct fc_case_result *r)
 	free(r->linker_path);
 	free(r->case_dir);
 	free(r->mode);
+	free(r->details);
 	free(r->reason);
 	free(r->link_command);
 	if (r->failures)

@@ -32,6 +32,9 @@ struct fc_case_result {
 	uint64_t line_funcs, lines_failed, cfi_funcs, cfi_failed;
 	double lines_pct;
 	json_t *verify_msgs;
+	/* For a person reading a failure: the executed paths of failing sites,
+	 * the line rows and CFI rows around each bad address (text, or NULL). */
+	char *details;
 };
 
 const char *fc_verdict_name(enum fc_verdict v);

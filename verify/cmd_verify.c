@@ -65,6 +65,8 @@ int cmd_verify(int argc, char **argv)
 	} else if (fc_verify(&im, &m, jobs, &r) == 0) {
 		for (size_t i = 0; i < r.nmsgs && i < max_report; i++)
 			printf("%s\n", r.msgs[i]);
+		for (size_t i = 0; i < r.nbad && i < 2; i++)
+			fc_verify_excerpt(stdout, &im, r.bad[i]);
 		if (r.nmsgs > max_report)
 			printf("%s: ... and %zu more findings\n", im.path, r.nmsgs - max_report);
 		if (m.dwarf)

@@ -18,6 +18,12 @@
 #include "cfi.h"
 #include "lines.h"
 
+static void note_bad(struct fc_verify_result *r, uint64_t a)
+{
+	if (r->nbad < sizeof r->bad / sizeof r->bad[0])
+		r->bad[r->nbad++] = a;
+}
+
 static void msg(struct fc_verify_result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -169,6 +175,7 @@ static void check_lines(struct fc_image *im, const struct fc_manifest *m, const 
 			} else {
 				r->lines_failed++;
 				bad = true;
+				note_bad(r, a);
 				if (sp)
 					msg(r, "%s: %s: at %s (0x%" PRIx64 "): line %d, expected %u", im->path,
 					    fn->name, fc_syms_fmt(&im->syms, a, w, sizeof w), a, sp->line,
@@ -250,8 +257,10 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 		r->cfi_functions = cr.functions;
 		r->cfi_failed = cr.failed;
 		r->cfi_insns = cr.instructions;
-		for (size_t i = 0; i < cr.nfails; i++)
+		for (size_t i = 0; i < cr.nfails; i++) {
 			msg(r, "%s: %s", im->path, cr.fails[i].msg);
+			note_bad(r, cr.fails[i].at);
+		}
 		/* The frame the generator built, by execution. */
 		for (size_t i = 0; cr.have_cfi && cr.frame_real && i < n; i++) {
 			const struct fc_func *fn = &m->funcs[back[i]];

@@ -16,6 +16,8 @@ struct fc_verify_result {
 	uint64_t cfi_functions, cfi_failed, cfi_insns, frames_failed;
 	char **msgs;   /* one line each, the binary's name first */
 	size_t nmsgs;
+	uint64_t bad[8]; /* the first bad addresses, for excerpts */
+	size_t nbad;
 	double seconds;
 };
 
@@ -25,5 +27,8 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 	      struct fc_verify_result *r);
 void fc_verify_result_free(struct fc_verify_result *r);
 json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs);
+/* For a person: the line rows within 32 bytes of addr and the CFI row that
+ * covers it, read back through libdw. */
+void fc_verify_excerpt(FILE *f, struct fc_image *im, uint64_t addr);
 
 #endif
