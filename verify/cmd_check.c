@@ -25,6 +25,7 @@
 #include "../emu/emu.h"
 #include "../farcall.h"
 #include "cfi.h"
+#include "layout.h"
 #include "lines.h"
 #include "thunknames.h"
 
@@ -262,6 +263,15 @@ int cmd_check(int argc, char **argv)
 	int st = FC_EXIT_USAGE;
 	if (fc_emu_calls_jobs(&im, &m, jobs, &r) == 0) {
 		fc_emu_report(stdout, &im, &m, &r, max_report);
+		char **lay = NULL;
+		size_t nlay = 0;
+		fc_layout_check(&im, &lay, &nlay);
+		for (size_t k = 0; k < nlay; k++) {
+			if (k < max_report)
+				printf("%s\n", lay[k]);
+			free(lay[k]);
+		}
+		free(lay);
 		if (lines.problems)
 			fputs(lines.problems, stdout);
 		printf("%s: %s%s, %zu functions (%zu linker thunks and stubs apart)\n", path, t->name,
@@ -276,7 +286,8 @@ int cmd_check(int argc, char **argv)
 			       " instructions covered (%" PRIu64 " by line-0 rows), %zu with gaps\n", path,
 			       with_lines, ninsns ? 100.0 * (double)covered / (double)ninsns : 100.0,
 			       ninsns, line0, gaps);
-		st = (r.failed || gaps || lines.problems) ? FC_EXIT_FAIL : FC_EXIT_OK;
+		printf("%s: layout: %zu findings\n", path, nlay);
+		st = (r.failed || gaps || lines.problems || nlay) ? FC_EXIT_FAIL : FC_EXIT_OK;
 
 		/* CFI, by execution. */
 		struct fc_cfi_func *cf = fc_xcalloc(nf + 1, sizeof *cf);

@@ -58,11 +58,10 @@ int cmd_verify(int argc, char **argv)
 		return FC_EXIT_USAGE;
 	int st = FC_EXIT_USAGE;
 	struct fc_verify_result r;
-	if (!m.dwarf && !m.cfi) {
-		printf("%s: the case has neither DWARF nor CFI (gen --dwarf none --cfi none)\n",
-		       argv[optind]);
-		st = FC_EXIT_OK;
-	} else if (fc_verify(&im, &m, jobs, &r) == 0) {
+	if (fc_verify(&im, &m, jobs, &r) == 0) {
+		if (!m.dwarf && !m.cfi)
+			printf("%s: the case has neither DWARF nor CFI (gen --dwarf none --cfi none)\n",
+			       argv[optind]);
 		for (size_t i = 0; i < r.nmsgs && i < max_report; i++)
 			printf("%s\n", r.msgs[i]);
 		for (size_t i = 0; i < r.nbad && i < 2; i++)
@@ -79,8 +78,9 @@ int cmd_verify(int argc, char **argv)
 			printf("%s: cfi: %" PRIu64 " functions, %" PRIu64 " failed, %" PRIu64
 			       " instructions compared; %" PRIu64 " frames not as built\n", im.path,
 			       r.cfi_functions, r.cfi_failed, r.cfi_insns, r.frames_failed);
+		printf("%s: layout: %" PRIu64 " findings\n", im.path, r.layout_failed);
 		printf("%s: verified in %.2f s\n", im.path, r.seconds);
-		st = (r.lines_failed || r.cfi_failed || r.frames_failed ||
+		st = (r.lines_failed || r.cfi_failed || r.frames_failed || r.layout_failed ||
 		      (m.dwarf && !r.have_lines) || (m.cfi && !r.have_cfi))
 			     ? FC_EXIT_FAIL : FC_EXIT_OK;
 		if (json) {

@@ -16,6 +16,7 @@
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "cfi.h"
+#include "layout.h"
 #include "lines.h"
 
 static void note_bad(struct fc_verify_result *r, uint64_t a)
@@ -212,6 +213,8 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 	double t0 = fc_now();
 	uint64_t *entry = fc_emu_entries(im, m);
 	r->functions = m->nfuncs;
+	/* Segments and sections, whatever the case has. */
+	r->layout_failed = fc_layout_check(im, &r->msgs, &r->nmsgs);
 	if (m->dwarf) {
 		struct fc_lines l;
 		fc_lines_load(im->elf, im->path, &l);
@@ -301,7 +304,7 @@ json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs)
 		json_t *js = json_string(r->msgs[i]);
 		json_array_append_new(msgs, js ? js : json_string("?"));
 	}
-	return json_pack("{s:{s:b, s:I, s:f, s:I}, s:{s:b, s:I, s:I, s:I}, s:f, s:o}",
+	return json_pack("{s:{s:b, s:I, s:f, s:I}, s:{s:b, s:I, s:I, s:I}, s:{s:I}, s:f, s:o}",
 			 "lines", "debug_info", r->have_lines, "functions", (json_int_t)r->functions,
 			 "covered_pct",
 			 r->line_insns ? 100.0 * (double)r->line_ok / (double)r->line_insns : 0.0,
@@ -309,5 +312,6 @@ json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs)
 			 "cfi", "cfi", r->have_cfi, "functions", (json_int_t)r->cfi_functions,
 			 "failed", (json_int_t)(r->cfi_failed + r->frames_failed),
 			 "instructions", (json_int_t)r->cfi_insns,
+			 "layout", "failed", (json_int_t)r->layout_failed,
 			 "seconds", r->seconds, "messages", msgs);
 }
