@@ -9,6 +9,7 @@
 
 #include "../core/manifest.h"
 #include "../core/util.h"
+#include "export.h"
 
 #define FC_VERSION "0.1"
 
@@ -247,12 +248,18 @@ int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
 	json_decref(top);
 	char *jp = fc_xasprintf("%s/results.json", tmp);
 	char *mp = fc_xasprintf("%s/summary.md", tmp);
+	char *xp = fc_xasprintf("%s/junit.xml", tmp);
+	char *hp = fc_xasprintf("%s/index.html", tmp);
 	if (s && fc_write_file_atomic(jp, s, strlen(s)) == 0 &&
-	    write_summary(mp, v, n, argv_line, seconds) == 0 && fc_replace_dir(tmp, dir) == 0)
+	    write_summary(mp, v, n, argv_line, seconds) == 0 &&
+	    fc_report_junit(xp, v, n, seconds) == 0 &&
+	    fc_report_html(hp, v, n, argv_line, seconds) == 0 && fc_replace_dir(tmp, dir) == 0)
 		r = 0;
 	free(s);
 	free(jp);
 	free(mp);
+	free(xp);
+	free(hp);
 out:
 	if (r)
 		fc_rm_rf(tmp);

@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make pkg-config
 libunicorn-dev libcapstone-dev libelf-dev libdw-dev libjansson-dev libcmocka-dev
 binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu lld lld-19 mold elfutils jq
-llvm-14-dev binutils clang-14 golang-go"
+llvm-14-dev binutils clang-14 golang-go
+libxml2-utils chromium"
 
 missing=""
 for p in $PKGS; do
