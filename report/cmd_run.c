@@ -2,6 +2,7 @@
  * It only chains the other stages; each can be rerun alone on the case
  * directories it leaves. */
 #define _GNU_SOURCE
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -16,6 +17,7 @@
 #include "../gen/gen.h"
 #include "../link/link.h"
 #include "../verify/verify.h"
+#include "corpus.h"
 #include "report.h"
 
 int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
@@ -29,10 +31,13 @@ static const char run_usage[] =
 	"usage: farcall run [--arch LIST] [--linker LIST] [--size S] [--funcs N] [--calls N]\n"
 	"                   [--far PCT] [--seed S] [--work DIR] [--report DIR]\n"
 	"                   [--flags ARGS] [--timeout S] [--keep]\n"
+	"       farcall run --corpus DIR [--quick] [--scenario GLOB] [--arch LIST] [--linker LIST] ...\n"
 	"\n"
 	"For each arch: generate a case (reused when one with the same inputs exists),\n"
 	"link it with each linker, execute every call site, and write a report:\n"
-	"REPORT/summary.md and REPORT/results.json.\n"
+	"REPORT/summary.md, results.json, junit.xml and index.html.\n"
+	"With --corpus, the cases are DIR's scenario files (NAME.scn) instead, and\n"
+	"DIR/known-failures turns listed failures into XFAIL, listed passes into XPASS.\n"
 	"\n"
 	"  --arch LIST     comma-separated arches (default arm64; known: %s)\n"
 	"  --linker LIST   comma-separated names or paths (default: every installed one)\n"
@@ -44,7 +49,11 @@ static const char run_usage[] =
 	"  --flags ARGS    extra linker arguments\n"
 	"  --timeout S     per link (default 900)\n"
 	"  --keep          keep linked outputs that passed (failing ones are always kept)\n"
-	"Exit: 0 every case passed or was skipped, 1 any failed, 2 usage or environment.\n";
+	"  --corpus DIR    run DIR's scenarios (docs/corpus.md); no generator options\n"
+	"  --quick         only the scenarios marked 'quick: yes'\n"
+	"  --scenario GLOB only the scenarios whose name matches\n"
+	"Exit: 0 every case passed, was skipped or failed as known; 1 any failed or a\n"
+	"known failure passed (XPASS); 2 usage or environment.\n";
 
 /* The case directory is named by everything that made it. */
 static char *case_name(const struct fc_gen_opts *o)
@@ -280,6 +289,128 @@ out:
 	free(out);
 }
 
+struct run {
+	const char *linkers, *flags, *work;
+	double timeout;
+	bool keep;
+	const struct fc_corpus *corpus;
+	struct fc_case_result *res;
+	size_t nres, cap;
+};
+
+/* The linkers asked for (each must exist), or every one installed; gold
+ * without a target for the arch is a skip, so the table says why. */
+static int pick_linkers(const struct target *t, const char *linkers, struct fc_linker **out,
+			size_t *nout)
+{
+	struct fc_linker *ls = NULL;
+	size_t nl = 0;
+	if (linkers) {
+		char *ll = fc_xstrdup(linkers), *s2 = NULL;
+		ls = fc_xcalloc(64, sizeof *ls);
+		for (char *w = strtok_r(ll, ",", &s2); w && nl < 64; w = strtok_r(NULL, ",", &s2))
+			if (!strcmp(w, "gold") && !t->gnu_gold) {
+				ls[nl].name = fc_xstrdup("gold");
+				ls[nl++].skip = fc_xasprintf("gold has no %s target", t->name);
+			} else if (fc_linker_resolve(t, w, &ls[nl]) == 0)
+				nl++;
+			else {
+				free(ll);
+				for (size_t i = 0; i < nl; i++)
+					fc_linker_free(&ls[i]);
+				free(ls);
+				return -1;
+			}
+		free(ll);
+	} else {
+		fc_linkers_find(t, &ls, &nl);
+		if (!t->gnu_gold && nl < 63 && fc_gold_installed()) {
+			memmove(&ls[2], &ls[1], (nl - 1) * sizeof *ls);
+			memset(&ls[1], 0, sizeof *ls);
+			ls[1].name = fc_xstrdup("gold");
+			ls[1].skip = fc_xasprintf("gold has no %s target", t->name);
+			nl++;
+		}
+	}
+	if (!nl)
+		fc_warn("run: no linker for %s is installed (run scripts/deps.sh)", t->name);
+	*out = ls;
+	*nout = nl;
+	return 0;
+}
+
+/* Generate (or reuse) one case and run it with every linker. SCENARIO
+ * names it in the report and in the known-failures list. */
+static int run_case(struct run *ru, int gargc, char **gargv, const char *scenario,
+		    const char *sflags)
+{
+	struct fc_gen_opts o;
+	const char *unused;
+	int quiet = 0;
+	if (fc_gen_parse(gargc, gargv, &o, &unused, &quiet))
+		return -1;
+	const struct target *t = o.t;
+	struct fc_linker *ls;
+	size_t nl;
+	if (pick_linkers(t, ru->linkers, &ls, &nl) < 0)
+		return -1;
+	char *name = case_name(&o);
+	char *casedir = fc_xasprintf("%s/%s", ru->work, name);
+	free(name);
+	char *mp = fc_xasprintf("%s/%s", casedir, FC_MANIFEST_NAME);
+	bool have = fc_exists(mp);
+	free(mp);
+	struct fc_manifest m;
+	int r = -1;
+	if (!have) {
+		status("%s: generating %s", scenario ? scenario : t->name, casedir);
+		if (fc_gen_case(&o, casedir, 1) < 0)
+			goto out;
+	}
+	if (fc_manifest_load(casedir, &m) < 0)
+		goto out;
+	if (fc_check_objects(casedir, &m) < 0) {
+		fc_manifest_free(&m);
+		goto out;
+	}
+	char *flags = NULL;
+	if (sflags && ru->flags)
+		flags = fc_xasprintf("%s %s", sflags, ru->flags);
+	else if (sflags || ru->flags)
+		flags = fc_xstrdup(sflags ? sflags : ru->flags);
+	for (size_t i = 0; i < nl; i++) {
+		if (ru->nres == ru->cap)
+			ru->res = fc_xrealloc(ru->res, (ru->cap = ru->cap ? ru->cap * 2 : 16) *
+							   sizeof *ru->res);
+		struct fc_case_result *cr = &ru->res[ru->nres++];
+		memset(cr, 0, sizeof *cr);
+		cr->arch = fc_xstrdup(t->name);
+		cr->size = o.size;
+		cr->seed = o.seed;
+		cr->case_dir = fc_xstrdup(casedir);
+		cr->mode = fc_xstrdup(fc_mode_name(m.mode));
+		cr->relax = m.relax;
+		cr->scenario = scenario ? fc_xstrdup(scenario) : NULL;
+		run_one(casedir, &m, &ls[i], flags, ru->timeout, ru->keep, cr);
+		const char *why = ru->corpus && scenario && cr->linker
+					  ? fc_corpus_known(ru->corpus, cr->linker, cr->linker_path, scenario)
+					  : NULL;
+		if (why && (cr->verdict == FC_V_FAIL || cr->verdict == FC_V_PASS)) {
+			cr->known = fc_xstrdup(why);
+			cr->verdict = cr->verdict == FC_V_FAIL ? FC_V_XFAIL : FC_V_XPASS;
+		}
+	}
+	free(flags);
+	fc_manifest_free(&m);
+	r = 0;
+out:
+	for (size_t i = 0; i < nl; i++)
+		fc_linker_free(&ls[i]);
+	free(ls);
+	free(casedir);
+	return r;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -289,11 +420,13 @@ int cmd_run(int argc, char **argv)
 		{"work", 1, 0, 'w'}, {"report", 1, 0, 'r'}, {"flags", 1, 0, 'x'},
 		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
-		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'}, {0}};
-	const char *arches = "arm64", *linkers = NULL, *report = NULL, *flags = NULL;
-	const char *work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work";
-	double timeout = 900;
-	bool keep = false;
+		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
+		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'}, {0}};
+	const char *arches = NULL, *report = NULL, *corpus_dir = NULL, *only = NULL;
+	struct run ru = {.work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work",
+			 .timeout = 900};
+	bool quick = false;
+	struct fc_corpus corpus = {0};
 	/* Generator options pass through to fc_gen_parse. */
 	char **gargv = fc_xcalloc((size_t)argc + 4, sizeof *gargv);
 	int gargc = 0;
@@ -303,12 +436,15 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': arches = optarg; break;
-		case 'l': linkers = optarg; break;
-		case 'w': work = optarg; break;
+		case 'l': ru.linkers = optarg; break;
+		case 'w': ru.work = optarg; break;
 		case 'r': report = optarg; break;
-		case 'x': flags = optarg; break;
-		case 't': timeout = atof(optarg); break;
-		case 'k': keep = true; break;
+		case 'x': ru.flags = optarg; break;
+		case 't': ru.timeout = atof(optarg); break;
+		case 'k': ru.keep = true; break;
+		case 'P': corpus_dir = optarg; break;
+		case 'Q': quick = true; break;
+		case 'N': only = optarg; break;
 		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S':
 		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': {
 			const char *name = NULL;
@@ -325,107 +461,80 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fc_err("run: unexpected argument '%s'", argv[optind]);
+		free(gargv);
+		return FC_EXIT_USAGE;
+	}
+	if (corpus_dir && gargc > 1) {
+		fc_err("run: generator options (%s) and --corpus exclude each other: "
+		       "a scenario file holds its own", gargv[1]);
+		for (int i = 1; i < gargc; i++)
+			free(gargv[i]);
+		free(gargv);
+		return FC_EXIT_USAGE;
+	}
+	if ((quick || only) && !corpus_dir) {
+		fc_err("run: --quick and --scenario select from a corpus: give --corpus DIR");
+		free(gargv);
 		return FC_EXIT_USAGE;
 	}
 	char *cmdline = join_argv(argc, argv);
 	double t0 = fc_now();
-	struct fc_case_result *res = NULL;
-	size_t nres = 0, cap = 0;
 	int st = FC_EXIT_USAGE;
-	char *alist = fc_xstrdup(arches), *save = NULL;
-	if (fc_mkdir_p(work) < 0)
+	char *alist = fc_xstrdup(arches ? arches : corpus_dir ? "" : "arm64"), *save = NULL;
+	if (fc_mkdir_p(ru.work) < 0)
 		goto out;
-	for (char *a = strtok_r(alist, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
-		const struct target *t = fc_target_find(a);
-		if (!t) {
-			fc_err("run: unknown arch '%s' (known: %s)", a, fc_target_names());
+	if (corpus_dir) {
+		if (fc_corpus_load(corpus_dir, &corpus) < 0)
 			goto out;
-		}
-		struct fc_gen_opts o;
-		const char *unused;
-		int quiet = 0;
-		char *archarg = fc_xasprintf("--arch=%s", t->name);
-		gargv[gargc] = archarg;
-		int pr = fc_gen_parse(gargc + 1, gargv, &o, &unused, &quiet);
-		free(archarg);
-		gargv[gargc] = NULL;
-		if (pr)
-			goto out;
-		/* Linkers: the ones asked for (each must exist), or all found. */
-		struct fc_linker *ls = NULL;
-		size_t nl = 0;
-		if (linkers) {
-			char *ll = fc_xstrdup(linkers), *s2 = NULL;
-			ls = fc_xcalloc(64, sizeof *ls);
-			for (char *w = strtok_r(ll, ",", &s2); w && nl < 64; w = strtok_r(NULL, ",", &s2))
-				if (!strcmp(w, "gold") && !t->gnu_gold) {
-					ls[nl].name = fc_xstrdup("gold");
-					ls[nl++].skip = fc_xasprintf("gold has no %s target", t->name);
-				} else if (fc_linker_resolve(t, w, &ls[nl]) == 0)
-					nl++;
-				else {
-					free(ll);
-					for (size_t i = 0; i < nl; i++)
-						fc_linker_free(&ls[i]);
-					free(ls);
-					goto out;
-				}
-			free(ll);
-		} else {
-			fc_linkers_find(t, &ls, &nl);
-			/* gold is installed but has no such target: say so. */
-			if (!t->gnu_gold && nl < 63 && fc_gold_installed()) {
-				memmove(&ls[2], &ls[1], (nl - 1) * sizeof *ls);
-				memset(&ls[1], 0, sizeof *ls);
-				ls[1].name = fc_xstrdup("gold");
-				ls[1].skip = fc_xasprintf("gold has no %s target", t->name);
-				nl++;
+		ru.corpus = &corpus;
+		size_t ran = 0;
+		for (size_t i = 0; i < corpus.n; i++) {
+			const struct fc_scenario *sc = &corpus.s[i];
+			if ((quick && !sc->quick) || (only && fnmatch(only, sc->name, 0)))
+				continue;
+			/* --arch narrows a corpus to those arches. */
+			if (arches) {
+				bool in = false;
+				char *al = fc_xstrdup(arches), *s3 = NULL;
+				for (char *a = strtok_r(al, ",", &s3); a; a = strtok_r(NULL, ",", &s3))
+					in |= !strcmp(a, sc->arch);
+				free(al);
+				if (!in)
+					continue;
 			}
-		}
-		if (!nl)
-			fc_warn("run: no linker for %s is installed (run scripts/deps.sh)", t->name);
-		char *name = case_name(&o);
-		char *casedir = fc_xasprintf("%s/%s", work, name);
-		free(name);
-		char *mp = fc_xasprintf("%s/%s", casedir, FC_MANIFEST_NAME);
-		bool have = fc_exists(mp);
-		free(mp);
-		if (!have) {
-			status("%s: generating %s", t->name, casedir);
-			if (fc_gen_case(&o, casedir, 1) < 0) {
-				free(casedir);
+			ran++;
+			status("scenario %s (%zu of %zu)", sc->name, i + 1, corpus.n);
+			char *archarg = fc_xasprintf("--arch=%s", sc->arch);
+			sc->gen[sc->ngen] = archarg;
+			int rr = run_case(&ru, sc->ngen + 1, sc->gen, sc->name, sc->flags);
+			sc->gen[sc->ngen] = NULL;
+			free(archarg);
+			if (rr < 0) {
+				fc_err("%s: the scenario could not be run", sc->file);
 				goto out;
 			}
 		}
-		struct fc_manifest m;
-		if (fc_manifest_load(casedir, &m) < 0) {
-			free(casedir);
+		if (!ran) {
+			fc_err("run: no scenario of %s matches the selection", corpus_dir);
 			goto out;
 		}
-		if (fc_check_objects(casedir, &m) < 0) {
-			fc_manifest_free(&m);
-			free(casedir);
-			goto out;
+	} else
+		for (char *a = strtok_r(alist, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+			const struct target *t = fc_target_find(a);
+			if (!t) {
+				fc_err("run: unknown arch '%s' (known: %s)", a, fc_target_names());
+				goto out;
+			}
+			char *archarg = fc_xasprintf("--arch=%s", t->name);
+			gargv[gargc] = archarg;
+			int rr = run_case(&ru, gargc + 1, gargv, NULL, NULL);
+			gargv[gargc] = NULL;
+			free(archarg);
+			if (rr < 0)
+				goto out;
 		}
-		for (size_t i = 0; i < nl; i++) {
-			if (nres == cap)
-				res = fc_xrealloc(res, (cap = cap ? cap * 2 : 16) * sizeof *res);
-			struct fc_case_result *r = &res[nres++];
-			memset(r, 0, sizeof *r);
-			r->arch = fc_xstrdup(t->name);
-			r->size = o.size;
-			r->seed = o.seed;
-			r->case_dir = fc_xstrdup(casedir);
-			r->mode = fc_xstrdup(fc_mode_name(m.mode));
-			r->relax = m.relax;
-			run_one(casedir, &m, &ls[i], flags, timeout, keep, r);
-			fc_linker_free(&ls[i]);
-		}
-		free(ls);
-		fc_manifest_free(&m);
-		free(casedir);
-	}
-	fc_report_table(stdout, res, nres);
+	status("");
+	fc_report_table(stdout, ru.res, ru.nres);
 	char *rdir;
 	if (report)
 		rdir = fc_xstrdup(report);
@@ -433,25 +542,28 @@ int cmd_run(int argc, char **argv)
 		char stamp[32];
 		time_t now = time(NULL);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&now));
-		char *al = fc_xstrdup(arches);
+		char *al = fc_xstrdup(corpus_dir ? "corpus" : alist);
 		for (char *p = al; *p; p++)
 			if (*p == ',')
 				*p = '+';
 		rdir = fc_xasprintf("reports/%s-%s", stamp, al);
 		free(al);
 	}
-	if (fc_report_write(rdir, res, nres, cmdline, fc_now() - t0) == 0) {
-		printf("report: %s/summary.md, %s/results.json\n", rdir, rdir);
+	if (fc_report_write(rdir, ru.res, ru.nres, cmdline, fc_now() - t0) == 0) {
+		printf("report: %s/summary.md, %s/results.json, %s/junit.xml, %s/index.html\n", rdir,
+		       rdir, rdir, rdir);
 		st = FC_EXIT_OK;
-		for (size_t i = 0; i < nres; i++)
-			if (res[i].verdict == FC_V_FAIL || res[i].verdict == FC_V_ERROR)
+		for (size_t i = 0; i < ru.nres; i++)
+			if (ru.res[i].verdict == FC_V_FAIL || ru.res[i].verdict == FC_V_ERROR ||
+			    ru.res[i].verdict == FC_V_XPASS)
 				st = FC_EXIT_FAIL;
 	}
 	free(rdir);
 out:
-	for (size_t i = 0; i < nres; i++)
-		fc_case_result_free(&res[i]);
-	free(res);
+	for (size_t i = 0; i < ru.nres; i++)
+		fc_case_result_free(&ru.res[i]);
+	free(ru.res);
+	fc_corpus_free(&corpus);
 	for (int i = 1; i < gargc; i++)
 		free(gargv[i]);
 	free(gargv);

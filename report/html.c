@@ -31,7 +31,7 @@ static const char *mode_of(const struct fc_case_result *r)
 
 static bool failing(const struct fc_case_result *r)
 {
-	return r->verdict == FC_V_FAIL || r->verdict == FC_V_ERROR;
+	return r->verdict == FC_V_FAIL || r->verdict == FC_V_ERROR || r->verdict == FC_V_XPASS;
 }
 
 /* Where a case's details are: its section when it failed, else its row. */
@@ -75,7 +75,7 @@ static const char style[] =
 	".v{font-weight:bold;text-transform:uppercase;letter-spacing:.03em}\n"
 	".small{font-size:.85em;color:#444}\n"
 	".pass{background:#c6efce}.fail{background:#ffc7ce}.error{background:#ffd8a8}"
-	".skip{background:#e4e4e4}.none{background:#fff;color:#999}\n"
+	".skip{background:#e4e4e4}.xfail{background:#e8dcf5}.xpass{background:#ffc7ce}.none{background:#fff;color:#999}\n"
 	".badge{padding:.1em .5em;border-radius:3px;font-weight:bold;text-transform:uppercase}\n"
 	"section.finding{border:1px solid #d0d7de;border-left:6px solid #d1242f;border-radius:4px;"
 	"padding:.2em 1em 1em;margin:1.2em 0}\n"
@@ -87,12 +87,14 @@ static const char style[] =
 
 static void counts_line(FILE *f, const struct fc_case_result *v, size_t n, double seconds)
 {
-	size_t c[4] = {0};
+	size_t c[FC_V_N] = {0};
 	for (size_t i = 0; i < n; i++)
 		c[v[i].verdict]++;
-	fprintf(f, "%zu case%s: %zu pass, %zu fail, %zu error, %zu skip (%.1f s)", n,
-		n == 1 ? "" : "s", c[FC_V_PASS], c[FC_V_FAIL], c[FC_V_ERROR], c[FC_V_SKIP],
-		seconds);
+	fprintf(f, "%zu case%s: %zu pass, %zu fail, %zu error, %zu skip", n, n == 1 ? "" : "s",
+		c[FC_V_PASS], c[FC_V_FAIL], c[FC_V_ERROR], c[FC_V_SKIP]);
+	if (c[FC_V_XFAIL] || c[FC_V_XPASS])
+		fprintf(f, ", %zu xfail, %zu xpass", c[FC_V_XFAIL], c[FC_V_XPASS]);
+	fprintf(f, " (%.1f s)", seconds);
 }
 
 /* What a matrix cell says under the verdict. */
@@ -125,6 +127,14 @@ static void cell_text(FILE *f, const struct fc_case_result *r)
 	}
 }
 
+/* A matrix column: the scenario in a corpus run, else arch / mode. */
+static bool same_column(const struct fc_case_result *a, const struct fc_case_result *b)
+{
+	if (a->scenario || b->scenario)
+		return a->scenario && b->scenario && !strcmp(a->scenario, b->scenario);
+	return !strcmp(a->arch, b->arch) && !strcmp(mode_of(a), mode_of(b));
+}
+
 static void matrix(FILE *f, const struct fc_case_result *v, size_t n)
 {
 	/* Columns: arch/mode; rows: linkers; both in the run's order. */
@@ -132,8 +142,7 @@ static void matrix(FILE *f, const struct fc_case_result *v, size_t n)
 	size_t nc = 0, nr = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
-		while (k < nc && !(!strcmp(v[col[k]].arch, v[i].arch) &&
-				   !strcmp(mode_of(&v[col[k]]), mode_of(&v[i]))))
+		while (k < nc && !same_column(&v[col[k]], &v[i]))
 			k++;
 		if (k == nc)
 			col[nc++] = i;
@@ -146,10 +155,14 @@ static void matrix(FILE *f, const struct fc_case_result *v, size_t n)
 	fputs("<table class=\"matrix\">\n<thead><tr><th>linker</th>", f);
 	for (size_t c = 0; c < nc; c++) {
 		fputs("<th>", f);
+		if (v[col[c]].scenario) {
+			esc(f, v[col[c]].scenario);
+			fputs("<br><span class=\"small\">", f);
+		}
 		esc(f, v[col[c]].arch);
 		fputs(" / ", f);
 		esc(f, mode_of(&v[col[c]]));
-		fputs("</th>", f);
+		fputs(v[col[c]].scenario ? "</span></th>" : "</th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t rr = 0; rr < nr; rr++) {
@@ -163,8 +176,7 @@ static void matrix(FILE *f, const struct fc_case_result *v, size_t n)
 			size_t hits = 0;
 			for (size_t i = 0; i < n; i++) {
 				const struct fc_case_result *r = &v[i];
-				if (strcmp(r->linker, ln) || strcmp(r->arch, h->arch) ||
-				    strcmp(mode_of(r), mode_of(h)))
+				if (strcmp(r->linker, ln) || !same_column(r, h))
 					continue;
 				if (!hits++)
 					fprintf(f, "<td class=\"%s\">", fc_verdict_name(r->verdict));
@@ -183,7 +195,9 @@ static void matrix(FILE *f, const struct fc_case_result *v, size_t n)
 	fputs("</tbody>\n</table>\n", f);
 	fputs("<p class=\"small\">Colours: <span class=\"badge pass\">pass</span> "
 	      "<span class=\"badge fail\">fail</span> <span class=\"badge error\">error</span> "
-	      "(farcall could not complete the case) <span class=\"badge skip\">skip</span>. "
+	      "(farcall could not complete the case) <span class=\"badge skip\">skip</span> "
+	      "<span class=\"badge xfail\">xfail</span> (a known failure) "
+	      "<span class=\"badge xpass\">xpass</span> (a known failure that passed). "
 	      "Each cell links to its case.</p>\n", f);
 	free(col);
 	free(row);

@@ -251,7 +251,7 @@ static const char *mode_of(const struct fc_case_result *r)
 	return r->mode ? r->mode : "exe";
 }
 
-static void case_tcs(struct tcs *l, const struct fc_case_result *r)
+static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 {
 	size_t first = l->n;
 	const char *reason = r->reason ? r->reason : fc_verdict_name(r->verdict);
@@ -369,6 +369,38 @@ static void case_tcs(struct tcs *l, const struct fc_case_result *r)
 		free(t->out);
 		t->out = o;
 		break;
+	}
+}
+
+/* A known failure is reported as what it is, but skipped, so CI stays
+ * green; a known failure that passed gets a failing testcase of its own. */
+static void case_tcs(struct tcs *l, const struct fc_case_result *r)
+{
+	struct fc_case_result c = *r;
+	if (r->verdict == FC_V_XFAIL)
+		c.verdict = FC_V_FAIL;
+	else if (r->verdict == FC_V_XPASS)
+		c.verdict = FC_V_PASS;
+	size_t first = l->n;
+	case_tcs_plain(l, &c);
+	for (size_t i = first; i < l->n; i++)
+		l->v[i].r = r; /* not the copy, which is gone on return */
+	if (r->verdict == FC_V_XFAIL)
+		for (size_t i = first; i < l->n; i++) {
+			struct tc *t = &l->v[i];
+			if (t->st != TC_FAIL)
+				continue;
+			t->st = TC_SKIP;
+			char *m = fc_xasprintf("known failure (%s): %s", r->known ? r->known : "",
+					       t->message ? t->message : "");
+			free(t->message);
+			t->message = m;
+		}
+	if (r->verdict == FC_V_XPASS) {
+		struct tc *t = tc_add(l, r, "known-failure", TC_FAIL, 0,
+				      fc_xasprintf("listed as a known failure (%s), but passed",
+						   r->known ? r->known : ""));
+		t->text = fc_xasprintf("%s\n", t->message);
 	}
 }
 

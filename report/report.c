@@ -15,7 +15,7 @@
 
 const char *fc_verdict_name(enum fc_verdict v)
 {
-	static const char *n[] = {"pass", "fail", "error", "skip"};
+	static const char *n[] = {"pass", "fail", "error", "skip", "xfail", "xpass"};
 	return n[v];
 }
 
@@ -46,6 +46,8 @@ void fc_case_result_free(struct fc_case_result *r)
 	free(r->mode);
 	free(r->details);
 	free(r->reason);
+	free(r->scenario);
+	free(r->known);
 	free(r->link_command);
 	if (r->failures)
 		json_decref(r->failures);
@@ -70,6 +72,10 @@ static json_t *case_json(const struct fc_case_result *r)
 	json_object_set_new(c, "verdict", json_string(fc_verdict_name(r->verdict)));
 	if (r->reason)
 		json_object_set_new(c, "reason", fc_json_str(r->reason));
+	if (r->scenario)
+		json_object_set_new(c, "scenario", fc_json_str(r->scenario));
+	if (r->known)
+		json_object_set_new(c, "known_failure", fc_json_str(r->known));
 	if (r->verdict != FC_V_SKIP) {
 		json_t *l = json_pack("{s:i, s:i, s:b, s:f, s:I}", "exit", r->link_exit, "signal",
 				      r->link_signal, "timed_out", r->link_timed_out, "wall_s",
@@ -120,6 +126,8 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 		"debug", "link s", "peak MiB");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
+		if (r->scenario && (i == 0 || !v[i - 1].scenario || strcmp(r->scenario, v[i - 1].scenario)))
+			fprintf(f, "scenario %s\n", r->scenario);
 		fprintf(f, "%-8s %-6s %-12s %-7s ", r->arch, r->mode ? r->mode : "exe", r->linker,
 			fc_verdict_name(r->verdict));
 		if (r->have_calls)
@@ -138,6 +146,8 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 		fputc('\n', f);
 		if (r->reason)
 			fprintf(f, "         %s\n", r->reason);
+		if (r->known)
+			fprintf(f, "         known failure: %s\n", r->known);
 	}
 }
 
@@ -160,20 +170,24 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 	if (fc_afile_open(&a, path) < 0)
 		return -1;
 	FILE *f = a.f;
-	size_t counts[4] = {0};
+	size_t counts[FC_V_N] = {0};
 	for (size_t i = 0; i < n; i++)
 		counts[v[i].verdict]++;
 	fprintf(f, "# farcall report\n\n`%s`\n\n", argv_line);
-	fprintf(f, "%zu cases: %zu pass, %zu fail, %zu error, %zu skip (%.1f s)\n\n", n,
-		counts[FC_V_PASS], counts[FC_V_FAIL], counts[FC_V_ERROR], counts[FC_V_SKIP],
-		seconds);
+	fprintf(f, "%zu cases: %zu pass, %zu fail, %zu error, %zu skip", n, counts[FC_V_PASS],
+		counts[FC_V_FAIL], counts[FC_V_ERROR], counts[FC_V_SKIP]);
+	if (counts[FC_V_XFAIL] || counts[FC_V_XPASS])
+		fprintf(f, ", %zu known failure%s, %zu unexpectedly passing", counts[FC_V_XFAIL],
+			counts[FC_V_XFAIL] == 1 ? "" : "s", counts[FC_V_XPASS]);
+	fprintf(f, " (%.1f s)\n\n", seconds);
 	fprintf(f, "| arch | mode | linker | version | size | verdict | sites | failed | "
 		   "calls failed | data failed | via thunk | thunks | relaxed | link s | peak MiB |\n");
 	fprintf(f, "|---|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
 		char sz[32];
-		fprintf(f, "| %s | %s | %s | ", r->arch, r->mode ? r->mode : "exe", r->linker);
+		fprintf(f, "| %s%s%s | %s | %s | ", r->arch, r->scenario ? " " : "",
+			r->scenario ? r->scenario : "", r->mode ? r->mode : "exe", r->linker);
 		md_escape(f, r->linker_version);
 		fprintf(f, " | %s | **%s** | ", fc_fmt_size(r->size, sz, sizeof sz),
 			fc_verdict_name(r->verdict));

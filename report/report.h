@@ -5,13 +5,18 @@
 #include <jansson.h>
 #include <stdint.h>
 
-enum fc_verdict { FC_V_PASS, FC_V_FAIL, FC_V_ERROR, FC_V_SKIP };
+/* XFAIL: failed, and the corpus's known-failures list says it would;
+ * XPASS: listed there, but passed (reported, and fails the run, as lit
+ * does, so that the list does not rot). */
+enum fc_verdict { FC_V_PASS, FC_V_FAIL, FC_V_ERROR, FC_V_SKIP, FC_V_XFAIL, FC_V_XPASS, FC_V_N };
 
 struct fc_case_result {
 	char *arch, *linker, *linker_version, *linker_path, *case_dir;
 	uint64_t size, seed;
 	enum fc_verdict verdict;
 	char *reason;         /* one line, for anything but pass */
+	char *scenario;       /* the corpus scenario, or NULL */
+	char *known;          /* why it is listed as a known failure, or NULL */
 	/* link */
 	int link_exit, link_signal;
 	int link_timed_out;
