@@ -17,6 +17,7 @@
 #include "../gen/gen.h"
 #include "../link/link.h"
 #include "../verify/verify.h"
+#include "against.h"
 #include "corpus.h"
 #include "report.h"
 
@@ -32,6 +33,7 @@ static const char run_usage[] =
 	"                   [--far PCT] [--seed S] [--work DIR] [--report DIR]\n"
 	"                   [--flags ARGS] [--timeout S] [--keep]\n"
 	"       farcall run --corpus DIR [--quick] [--scenario GLOB] [--arch LIST] [--linker LIST] ...\n"
+	"       farcall run ... --linker NEW --against OLD\n"
 	"\n"
 	"For each arch: generate a case (reused when one with the same inputs exists),\n"
 	"link it with each linker, execute every call site, and write a report:\n"
@@ -52,6 +54,9 @@ static const char run_usage[] =
 	"  --corpus DIR    run DIR's scenarios (docs/corpus.md); no generator options\n"
 	"  --quick         only the scenarios marked 'quick: yes'\n"
 	"  --scenario GLOB only the scenarios whose name matches\n"
+	"  --against OLD   run every case with --linker NEW and with OLD too, and\n"
+	"                  report what changed (REPORT/against.md), regressions first;\n"
+	"                  only NEW's failures set the exit status\n"
 	"Exit: 0 every case passed, was skipped or failed as known; 1 any failed or a\n"
 	"known failure passed (XPASS); 2 usage or environment.\n";
 
@@ -294,6 +299,8 @@ struct run {
 	double timeout;
 	bool keep;
 	const struct fc_corpus *corpus;
+	bool against;            /* linkers is "NEW,OLD" */
+	char *new_name, *old_name;
 	struct fc_case_result *res;
 	size_t nres, cap;
 };
@@ -354,6 +361,17 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 	size_t nl;
 	if (pick_linkers(t, ru->linkers, &ls, &nl) < 0)
 		return -1;
+	if (ru->against && !ru->new_name && nl == 2) {
+		if (!strcmp(ls[0].name, ls[1].name)) {
+			fc_err("run: --linker and --against are the same linker (%s)", ls[0].name);
+			for (size_t i = 0; i < nl; i++)
+				fc_linker_free(&ls[i]);
+			free(ls);
+			return -1;
+		}
+		ru->new_name = fc_xstrdup(ls[0].name);
+		ru->old_name = fc_xstrdup(ls[1].name);
+	}
 	char *name = case_name(&o);
 	char *casedir = fc_xasprintf("%s/%s", ru->work, name);
 	free(name);
@@ -421,8 +439,11 @@ int cmd_run(int argc, char **argv)
 		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
-		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'}, {0}};
+		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'},
+		{"against", 1, 0, 'V'}, {0}};
 	const char *arches = NULL, *report = NULL, *corpus_dir = NULL, *only = NULL;
+	const char *against = NULL;
+	char *pair = NULL;
 	struct run ru = {.work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work",
 			 .timeout = 900};
 	bool quick = false;
@@ -445,6 +466,7 @@ int cmd_run(int argc, char **argv)
 		case 'P': corpus_dir = optarg; break;
 		case 'Q': quick = true; break;
 		case 'N': only = optarg; break;
+		case 'V': against = optarg; break;
 		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S':
 		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': {
 			const char *name = NULL;
@@ -476,6 +498,18 @@ int cmd_run(int argc, char **argv)
 		fc_err("run: --quick and --scenario select from a corpus: give --corpus DIR");
 		free(gargv);
 		return FC_EXIT_USAGE;
+	}
+	if (against) {
+		if (!ru.linkers || strchr(ru.linkers, ',') || strchr(against, ',')) {
+			fc_err("run: --against OLD compares with one --linker NEW: give one of each");
+			for (int i = 1; i < gargc; i++)
+				free(gargv[i]);
+			free(gargv);
+			return FC_EXIT_USAGE;
+		}
+		pair = fc_xasprintf("%s,%s", ru.linkers, against);
+		ru.linkers = pair;
+		ru.against = true;
 	}
 	char *cmdline = join_argv(argc, argv);
 	double t0 = fc_now();
@@ -549,21 +583,34 @@ int cmd_run(int argc, char **argv)
 		rdir = fc_xasprintf("reports/%s-%s", stamp, al);
 		free(al);
 	}
-	if (fc_report_write(rdir, ru.res, ru.nres, cmdline, fc_now() - t0) == 0) {
-		printf("report: %s/summary.md, %s/results.json, %s/junit.xml, %s/index.html\n", rdir,
-		       rdir, rdir, rdir);
+	struct fc_against ag = {0};
+	if (ru.against && ru.new_name) {
+		fc_against(ru.res, ru.nres, ru.new_name, ru.old_name, &ag);
+		printf("\n%s", ag.markdown);
+	}
+	if (fc_report_write(rdir, ru.res, ru.nres, cmdline, fc_now() - t0,
+			    ru.against && ru.new_name ? &ag : NULL) == 0) {
+		printf("report: %s/summary.md, %s/results.json, %s/junit.xml, %s/index.html%s%s\n",
+		       rdir, rdir, rdir, rdir, ag.markdown ? ", " : "", ag.markdown ? "against.md" : "");
 		st = FC_EXIT_OK;
+		/* With --against, only the new linker gates: the old one's
+		 * failures are the baseline. */
 		for (size_t i = 0; i < ru.nres; i++)
-			if (ru.res[i].verdict == FC_V_FAIL || ru.res[i].verdict == FC_V_ERROR ||
-			    ru.res[i].verdict == FC_V_XPASS)
+			if ((ru.res[i].verdict == FC_V_FAIL || ru.res[i].verdict == FC_V_ERROR ||
+			     ru.res[i].verdict == FC_V_XPASS) &&
+			    (!ru.new_name || !strcmp(ru.res[i].linker, ru.new_name)))
 				st = FC_EXIT_FAIL;
 	}
+	fc_against_free(&ag);
 	free(rdir);
 out:
 	for (size_t i = 0; i < ru.nres; i++)
 		fc_case_result_free(&ru.res[i]);
 	free(ru.res);
 	fc_corpus_free(&corpus);
+	free(ru.new_name);
+	free(ru.old_name);
+	free(pair);
 	for (int i = 1; i < gargc; i++)
 		free(gargv[i]);
 	free(gargv);

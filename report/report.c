@@ -9,6 +9,7 @@
 
 #include "../core/manifest.h"
 #include "../core/util.h"
+#include "against.h"
 #include "export.h"
 
 #define FC_VERSION "0.1"
@@ -239,8 +240,18 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 	return fc_afile_commit(&a);
 }
 
+static int write_against(const char *tmp, const struct fc_against *ag)
+{
+	if (!ag)
+		return 0;
+	char *p = fc_xasprintf("%s/against.md", tmp);
+	int r = fc_write_file_atomic(p, ag->markdown, strlen(ag->markdown));
+	free(p);
+	return r;
+}
+
 int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
-		    const char *argv_line, double seconds)
+		    const char *argv_line, double seconds, const struct fc_against *ag)
 {
 	char *tmp = fc_xasprintf("%s.tmp.%d", dir, (int)getpid());
 	int r = -1;
@@ -258,6 +269,8 @@ int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
 	json_t *top = json_pack("{s:{s:s, s:i}, s:s, s:s, s:s, s:f, s:o}", "farcall", "version",
 				FC_VERSION, "generator", FC_GEN_VERSION, "finished", stamp, "host",
 				u.nodename, "command", argv_line, "seconds", seconds, "cases", cases);
+	if (ag)
+		json_object_set(top, "against", ag->json);
 	char *s = json_dumps(top, JSON_INDENT(2));
 	json_decref(top);
 	char *jp = fc_xasprintf("%s/results.json", tmp);
@@ -267,7 +280,8 @@ int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
 	if (s && fc_write_file_atomic(jp, s, strlen(s)) == 0 &&
 	    write_summary(mp, v, n, argv_line, seconds) == 0 &&
 	    fc_report_junit(xp, v, n, seconds) == 0 &&
-	    fc_report_html(hp, v, n, argv_line, seconds) == 0 && fc_replace_dir(tmp, dir) == 0)
+	    fc_report_html(hp, v, n, argv_line, seconds) == 0 && write_against(tmp, ag) == 0 &&
+	    fc_replace_dir(tmp, dir) == 0)
 		r = 0;
 	free(s);
 	free(jp);

@@ -46,8 +46,11 @@ const char *fc_verdict_name(enum fc_verdict v);
 /* Write DIR/results.json and DIR/summary.md (DIR is made, then filled
  * under a temporary name and renamed, so a half-written report never
  * looks complete). */
+struct fc_against;
+/* AG (or NULL): a comparison of two linkers, written as against.md and
+ * as results.json's "against". */
 int fc_report_write(const char *dir, const struct fc_case_result *v, size_t n,
-		    const char *argv_line, double seconds);
+		    const char *argv_line, double seconds, const struct fc_against *ag);
 void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n);
 void fc_case_result_free(struct fc_case_result *r);
 /* A JSON string from bytes that may not be UTF-8 (a linker's stderr). */
