@@ -12,16 +12,26 @@ enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN };
 
 struct fc_linker {
 	char *name;     /* "bfd", "gold", "lld-19", "mold"; unique in a run */
-	char *path;     /* what is executed */
-	char *version;  /* first line of --version */
+	char *path;     /* what is executed; for a custom linker the whole
+			 * "custom:TEMPLATE", which is what identifies it */
+	char *version;  /* first line of --version, "unknown" if a custom
+			 * linker's program gives none */
 	enum fc_flavor flavor;
 	char *skip;     /* why it cannot link this arch, or NULL */
+	char *tmpl;     /* custom only: the template, words joined by one blank */
+	char *prog;     /* custom only: its first word made absolute, since the
+			 * linker runs inside the case directory */
 };
 
 /* Every linker installed for the arch, in a stable order. */
 int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n);
-/* A NAME (bfd, gold, lld, lld-19, mold) or a PATH to a linker binary.
- * Returns -1 with a message when it cannot be found or run. */
+/* A NAME (bfd, gold, lld, lld-19, mold), a PATH to a linker binary, or
+ * "custom:TEMPLATE", a command line with placeholders {out} (output path),
+ * {objs} (the objects, one word each), {flags} (what farcall passes the
+ * flavour: mode, entry, emulation) and {extra} (the user's --flags; appended
+ * when the template has none). Words are split at blanks, no shell; {out}
+ * may sit inside a word, the others must be whole words. Returns -1 with a
+ * message when it cannot be found or run, or the template is malformed. */
 int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker *l);
 void fc_linker_free(struct fc_linker *l);
 /* Is any gold on PATH (for saying that an arch has none)? */

@@ -1,5 +1,6 @@
 /* One adapter per linker flavour: how to find it for an arch and the
- * command line of a static link with entry _start. */
+ * command line of a static link with entry _start. A custom linker is a
+ * command template the user wrote; it gets the same flags its flavour would. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,8 @@ void fc_linker_free(struct fc_linker *l)
 	free(l->path);
 	free(l->version);
 	free(l->skip);
+	free(l->tmpl);
+	free(l->prog);
 	memset(l, 0, sizeof *l);
 }
 
@@ -93,9 +96,117 @@ static int probe(struct fc_linker *l, const char *path, const char *name)
 	return 0;
 }
 
+/* `path` (freed) made absolute but not resolved: the linker runs in the
+ * case directory, and a multi-call binary (lld) goes by the name it has. */
+static char *absolute(char *path)
+{
+	if (path[0] == '/')
+		return path;
+	char *abs = fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), path);
+	free(path);
+	return abs;
+}
+
+#define CUSTOM "custom:"
+#define BLANKS " \t\n"
+
+/* Every placeholder of the template is known and where it may be; {out}
+ * and {objs} are there. Messages name the whole spec: in a run with
+ * several linkers, which one is wrong must be plain. */
+static int check_template(const char *spec, const char *tmpl)
+{
+	static const char *const whole[] = {"{objs}", "{flags}", "{extra}"};
+	bool has_out = false, has_objs = false, first = true;
+	int r = 0;
+	char *t = fc_xstrdup(tmpl), *save = NULL;
+	for (char *w = strtok_r(t, BLANKS, &save); w && !r; w = strtok_r(NULL, BLANKS, &save)) {
+		if (first && strchr(w, '{'))
+			r = fc_err("custom linker '%s': the first word must be the program, "
+				   "not a placeholder", spec);
+		first = false;
+		for (char *b = strchr(w, '{'); b && !r; b = strchr(b + 1, '{')) {
+			size_t len = strcspn(b, "}");
+			len += b[len] == '}';
+			if (len == 5 && !strncmp(b, "{out}", 5)) {
+				has_out = true;
+				continue;
+			}
+			size_t k = 0;
+			while (k < 3 && (strlen(whole[k]) != len || strncmp(b, whole[k], len)))
+				k++;
+			if (k == 3)
+				r = fc_err("custom linker '%s': unknown placeholder %.*s (known: {out} "
+					   "{objs} {flags} {extra})", spec, (int)len, b);
+			else if (strcmp(w, whole[k]))
+				r = fc_err("custom linker '%s': %s must be a word of its own, not part "
+					   "of '%s'", spec, whole[k], w);
+			has_objs |= k == 0;
+		}
+	}
+	free(t);
+	if (!r && !has_out)
+		r = fc_err("custom linker '%s' has no {out}: where should the output go?", spec);
+	if (!r && !has_objs)
+		r = fc_err("custom linker '%s' has no {objs}: the objects would not be linked", spec);
+	return r;
+}
+
+/* "custom:TEMPLATE": named by a hash of the template, since its flags are
+ * as much the linker under test as its program is. */
+static int resolve_custom(const char *spec, struct fc_linker *l)
+{
+	/* One blank between words: the same command spelt with other
+	 * spacing is the same linker, with the same name. */
+	char *t = fc_xstrdup(spec + strlen(CUSTOM)), *save = NULL, *tmpl = NULL, *prog = NULL;
+	for (char *w = strtok_r(t, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
+		char *n = tmpl ? fc_xasprintf("%s %s", tmpl, w) : fc_xstrdup(w);
+		if (!prog)
+			prog = fc_xstrdup(w);
+		free(tmpl);
+		tmpl = n;
+	}
+	free(t);
+	int r = 0;
+	if (!tmpl)
+		r = fc_err("custom linker '%s': empty template (for example "
+			   "'custom:ld.lld -o {out} {flags} {objs}')", spec);
+	else
+		r = check_template(spec, tmpl);
+	char *path = NULL;
+	if (!r) {
+		struct stat st;
+		path = which(prog);
+		if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+			r = fc_err("custom linker '%s': %s: %s", spec, prog,
+				   strchr(prog, '/') ? "not an executable file" : "not found on PATH");
+	}
+	if (r) {
+		free(tmpl);
+		free(prog);
+		free(path);
+		return -1;
+	}
+	free(prog);
+	l->prog = absolute(path);
+	l->tmpl = tmpl;
+	l->path = fc_xasprintf(CUSTOM "%s", tmpl);
+	char *argv[] = {l->prog, "--version", NULL};
+	l->version = fc_exec_first_line(argv, 20);
+	/* A wrapper script may know no --version; that costs the flavour
+	 * (so {flags} are bfd's, the GNU ones) and nothing else. */
+	l->flavor = flavor_of(l->version);
+	if (!l->version)
+		l->version = fc_xstrdup("unknown");
+	uint64_t h = fc_hash64(FC_HASH_INIT, tmpl, strlen(tmpl));
+	l->name = fc_xasprintf("custom-%06llx", (unsigned long long)(h & 0xffffff));
+	return 0;
+}
+
 int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker *l)
 {
 	memset(l, 0, sizeof *l);
+	if (!strncmp(spec, CUSTOM, strlen(CUSTOM)))
+		return resolve_custom(spec, l);
 	const char *bin = NULL;
 	if (!strcmp(spec, "bfd") || !strcmp(spec, "ld"))
 		bin = t->gnu_ld;
@@ -110,14 +221,18 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 	if (!strcmp(spec, "gold") && !bin)
 		return fc_err("linker 'gold' has no %s target", t->name);
 	if (!bin && !strchr(spec, '/'))
-		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, or a path)", spec);
+		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, a path, or "
+			      "'custom:COMMAND -o {out} {flags} {objs}')", spec);
 	if (!bin) {
 		/* A path: name it by what it says it is, plus where it lives, so
 		 * two builds of one linker stay apart in a run. */
 		char real[PATH_MAX];
 		if (!realpath(spec, real) || access(real, X_OK) != 0)
 			return fc_err("%s: no such linker (not an executable file)", spec);
-		if (probe(l, spec, NULL) < 0) {
+		char *abs = absolute(fc_xstrdup(spec));
+		int pr = probe(l, abs, NULL);
+		free(abs);
+		if (pr < 0) {
 			fc_linker_free(l);
 			return -1;
 		}
@@ -194,58 +309,130 @@ int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
 	return 0;
 }
 
-/* The command line: a static executable entered at _start. */
-static char **link_argv(const struct fc_linker *l, const struct target *t,
-			const struct fc_manifest *m, const char *out, const char *flags)
+/* A growing argv, NULL-terminated at every step. */
+struct words {
+	char **v;
+	size_t n, cap;
+};
+
+static void push(struct words *w, char *s)
 {
-	size_t cap = m->nobjs + 32, n = 0;
-	char **a = fc_xcalloc(cap, sizeof *a);
-	a[n++] = fc_xstrdup(l->path);
+	if (w->n + 2 > w->cap)
+		w->v = fc_xrealloc(w->v, (w->cap = w->cap ? w->cap * 2 : 64) * sizeof *w->v);
+	w->v[w->n++] = s;
+	w->v[w->n] = NULL;
+}
+
+static void push_split(struct words *w, const char *s)
+{
+	if (!s)
+		return;
+	char *f = fc_xstrdup(s), *save = NULL;
+	for (char *x = strtok_r(f, BLANKS, &save); x; x = strtok_r(NULL, BLANKS, &save))
+		push(w, fc_xstrdup(x));
+	free(f);
+}
+
+/* `s` with every `from` replaced by `to`. */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0;
+	for (const char *p = strstr(s, from); p; p = strstr(p + fl, from))
+		n++;
+	char *r = fc_xmalloc(strlen(s) + n * tl + 1), *o = r;
+	for (const char *p; (p = strstr(s, from)); s = p + fl) {
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		memcpy(o, to, tl);
+		o += tl;
+	}
+	strcpy(o, s);
+	return r;
+}
+
+/* What the flavour needs for a static executable entered at _start (or the
+ * case's PIE or shared mode); no output, no objects, no user flags. An
+ * unknown flavour gets what bfd gets. */
+static void flavor_flags(struct words *a, const struct fc_linker *l, const struct target *t,
+			 const struct fc_manifest *m)
+{
 	if ((l->flavor == FC_LD_LLD || l->flavor == FC_LD_MOLD) && t->ld_emulation) {
-		a[n++] = fc_xstrdup("-m");
-		a[n++] = fc_xstrdup(t->ld_emulation);
+		push(a, fc_xstrdup("-m"));
+		push(a, fc_xstrdup(t->ld_emulation));
 	}
 	/* mold forks and lets the parent exit early; its time and memory
 	 * would be the parent's alone. */
 	if (l->flavor == FC_LD_MOLD)
-		a[n++] = fc_xstrdup("--no-fork");
+		push(a, fc_xstrdup("--no-fork"));
 	switch (m->mode) {
 	case FC_MODE_EXE:
-		a[n++] = fc_xstrdup("-static");
+		push(a, fc_xstrdup("-static"));
 		break;
 	case FC_MODE_PIE:
 		/* A PIE with no interpreter: nothing here runs a dynamic loader
 		 * (emu applies the dynamic relocations itself). */
-		a[n++] = fc_xstrdup("-pie");
+		push(a, fc_xstrdup("-pie"));
 		if (l->flavor != FC_LD_GOLD)
-			a[n++] = fc_xstrdup("--no-dynamic-linker");
+			push(a, fc_xstrdup("--no-dynamic-linker"));
 		break;
 	case FC_MODE_SHARED:
-		a[n++] = fc_xstrdup("-shared");
+		push(a, fc_xstrdup("-shared"));
 		break;
 	}
 	/* Relaxation off in the objects: off in the linker too. */
 	if (!m->relax && t->site_symbols)
-		a[n++] = fc_xstrdup("--no-relax");
-	a[n++] = fc_xstrdup("-e");
-	a[n++] = fc_xstrdup("_start");
-	a[n++] = fc_xstrdup("-o");
-	a[n++] = fc_xstrdup(out);
-	if (flags) {
-		char *f = fc_xstrdup(flags), *save = NULL;
-		for (char *w = strtok_r(f, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-			if (n + 2 >= cap)
-				a = fc_xrealloc(a, (cap *= 2) * sizeof *a);
-			a[n++] = fc_xstrdup(w);
-		}
-		free(f);
-	}
-	if (n + m->nobjs + 1 >= cap)
-		a = fc_xrealloc(a, (cap = n + m->nobjs + 2) * sizeof *a);
+		push(a, fc_xstrdup("--no-relax"));
+	push(a, fc_xstrdup("-e"));
+	push(a, fc_xstrdup("_start"));
+}
+
+static void push_objs(struct words *a, const struct fc_manifest *m)
+{
 	for (uint32_t i = 0; i < m->nobjs; i++)
-		a[n++] = fc_xstrdup(m->objs[i]);
-	a[n] = NULL;
-	return a;
+		push(a, fc_xstrdup(m->objs[i]));
+}
+
+/* The template, expanded. Checked when it was resolved. */
+static char **custom_argv(const struct fc_linker *l, const struct target *t,
+			  const struct fc_manifest *m, const char *out, const char *flags)
+{
+	struct words a = {0};
+	bool has_extra = false;
+	char *f = fc_xstrdup(l->tmpl), *save = NULL;
+	for (char *w = strtok_r(f, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
+		if (!a.n)
+			push(&a, fc_xstrdup(l->prog));
+		else if (!strcmp(w, "{objs}"))
+			push_objs(&a, m);
+		else if (!strcmp(w, "{flags}"))
+			flavor_flags(&a, l, t, m);
+		else if (!strcmp(w, "{extra}"))
+			push_split(&a, flags), has_extra = true;
+		else
+			push(&a, replace_all(w, "{out}", out));
+	}
+	free(f);
+	/* --flags given to every linker of a run must not vanish for the one
+	 * whose template forgot them; the end is where ld takes options too. */
+	if (!has_extra)
+		push_split(&a, flags);
+	return a.v;
+}
+
+/* The command line: a static executable entered at _start. */
+static char **link_argv(const struct fc_linker *l, const struct target *t,
+			const struct fc_manifest *m, const char *out, const char *flags)
+{
+	if (l->tmpl)
+		return custom_argv(l, t, m, out, flags);
+	struct words a = {0};
+	push(&a, fc_xstrdup(l->path));
+	flavor_flags(&a, l, t, m);
+	push(&a, fc_xstrdup("-o"));
+	push(&a, fc_xstrdup(out));
+	push_split(&a, flags);
+	push_objs(&a, m);
+	return a.v;
 }
 
 /* The first line of the log that looks like an error, for the one-line
@@ -350,8 +537,16 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 	if (fc_afile_open(&a, cmdf) < 0)
 		goto out;
 	fprintf(a.f, "cd %s &&", real_case);
-	for (char **p = argv; *p; p++)
-		fprintf(a.f, " %s", strcmp(*p, tmp_out) ? *p : abs_out);
+	for (char **p = argv; *p; p++) {
+		/* A template may put the output inside a word (-o{out}). */
+		char *w = replace_all(*p, tmp_out, abs_out);
+		fprintf(a.f, " %s", w);
+		free(w);
+	}
+	/* A shell comment: the line stays rerunnable, and run's report,
+	 * which keeps this line, shows the template too. */
+	if (l->tmpl)
+		fprintf(a.f, " # %s", l->path);
 	fprintf(a.f, "\n");
 	if (fc_afile_commit(&a) < 0)
 		goto out;
@@ -408,6 +603,8 @@ record:
 				      "wall_s", res->wall_s, "max_rss_kb", (json_int_t)res->max_rss_kb);
 		if (res->problem)
 			json_object_set_new(j, "problem", json_string(res->problem));
+		if (l->tmpl)
+			json_object_set_new(j, "template", json_string(l->tmpl));
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 		json_decref(j);
 		char *jf = fc_xasprintf("%s/link.json", dir);
