@@ -12,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static char last_error[1024];
+/* Per thread: farcall run links and checks cases on several threads. */
+static __thread char last_error[1024];
+bool fc_progress_off;
 
 static void vmsg(const char *tag, const char *fmt, va_list ap)
 {
@@ -313,7 +315,7 @@ void fc_progress_start(struct fc_progress *p, const char *what, uint64_t total)
 	p->total = total;
 	p->done = 0;
 	p->start = p->last = fc_now();
-	p->tty = isatty(2) && !getenv("FARCALL_NO_PROGRESS");
+	p->tty = isatty(2) && !getenv("FARCALL_NO_PROGRESS") && !fc_progress_off;
 }
 
 void fc_progress_set(struct fc_progress *p, uint64_t done)

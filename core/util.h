@@ -60,6 +60,8 @@ struct fc_progress {
 	double start, last;
 	bool tty;
 };
+/* Set when several workers run: their bars would overwrite each other. */
+extern bool fc_progress_off;
 void fc_progress_start(struct fc_progress *p, const char *what, uint64_t total);
 void fc_progress_set(struct fc_progress *p, uint64_t done);
 void fc_progress_end(struct fc_progress *p);

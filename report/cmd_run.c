@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include <fnmatch.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -42,7 +44,11 @@ static const char run_usage[] =
 	"DIR/known-failures turns listed failures into XFAIL, listed passes into XPASS.\n"
 	"\n"
 	"  --arch LIST     comma-separated arches (default arm64; known: %s)\n"
-	"  --linker LIST   comma-separated names or paths (default: every installed one)\n"
+	"  --size LIST, --seed LIST\n"
+	"                  comma-separated: the matrix is arch x size x seed\n"
+	"  --linker LIST   comma-separated names, paths or 'custom:TEMPLATE' (a command\n"
+	"                  with {out} {objs} {flags} {extra}; see farcall link --help;\n"
+	"                  a template comes last) (default: every installed one)\n"
 	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S, --mode M,\n"
 	"  --no-relax, --forms LIST, --unfixable N, --dwarf V, --cfi K\n"
 	"                  generator options, as for farcall gen\n"
@@ -54,6 +60,8 @@ static const char run_usage[] =
 	"  --corpus DIR    run DIR's scenarios (docs/corpus.md); no generator options\n"
 	"  --quick         only the scenarios marked 'quick: yes'\n"
 	"  --scenario GLOB only the scenarios whose name matches\n"
+	"  -j N            link and check N cases at once (default 1; each linker\n"
+	"                  may take several GiB on large cases)\n"
 	"  --against OLD   run every case with --linker NEW and with OLD too, and\n"
 	"                  report what changed (REPORT/against.md), regressions first;\n"
 	"                  only NEW's failures set the exit status\n"
@@ -90,9 +98,28 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
+/* A status line on a terminal; with several workers only the run's own
+ * progress line (force), which the workers share under a lock. */
+static void vstatus(bool force, const char *fmt, va_list ap)
+{
+	if (!isatty(2) || (fc_progress_off && !force))
+		return;
+	fputc('\r', stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\033[K", stderr);
+}
+
+static void run_status(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vstatus(true, fmt, ap);
+	va_end(ap);
+}
+
 static void status(const char *fmt, ...)
 {
-	if (!isatty(2))
+	if (!isatty(2) || fc_progress_off)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -294,8 +321,24 @@ out:
 	free(out);
 }
 
+/* One linker on one case: the unit the workers take. */
+struct job {
+	const char *casedir;
+	const struct fc_manifest *m;
+	struct fc_linker l;
+	char *flags;
+	const char *scenario;
+	size_t res;  /* index into run.res */
+};
+
 struct run {
 	const char *linkers, *flags, *work;
+	unsigned jobs;
+	struct job *job;
+	size_t njob, capjob;
+	struct fc_manifest **man;  /* every case's, until the workers are done */
+	char **casedirs, **flagss;
+	size_t nman;
 	double timeout;
 	bool keep;
 	const struct fc_corpus *corpus;
@@ -314,8 +357,20 @@ static int pick_linkers(const struct target *t, const char *linkers, struct fc_l
 	size_t nl = 0;
 	if (linkers) {
 		char *ll = fc_xstrdup(linkers), *s2 = NULL;
+		/* A template may hold commas: it takes the rest of the list. */
+		char *tmpl = !strncmp(ll, "custom:", 7) ? ll : strstr(ll, ",custom:");
+		if (tmpl && tmpl != ll)
+			*tmpl++ = 0;
+		char *words[65];
+		size_t nw = 0;
+		if (tmpl != ll)
+			for (char *w = strtok_r(ll, ",", &s2); w && nw < 64; w = strtok_r(NULL, ",", &s2))
+				words[nw++] = w;
+		if (tmpl && nw < 64)
+			words[nw++] = tmpl;
 		ls = fc_xcalloc(64, sizeof *ls);
-		for (char *w = strtok_r(ll, ",", &s2); w && nl < 64; w = strtok_r(NULL, ",", &s2))
+		for (size_t i = 0; i < nw; i++) {
+			const char *w = words[i];
 			if (!strcmp(w, "gold") && !t->gnu_gold) {
 				ls[nl].name = fc_xstrdup("gold");
 				ls[nl++].skip = fc_xasprintf("gold has no %s target", t->name);
@@ -323,11 +378,12 @@ static int pick_linkers(const struct target *t, const char *linkers, struct fc_l
 				nl++;
 			else {
 				free(ll);
-				for (size_t i = 0; i < nl; i++)
-					fc_linker_free(&ls[i]);
+				for (size_t k = 0; k < nl; k++)
+					fc_linker_free(&ls[k]);
 				free(ls);
 				return -1;
 			}
+		}
 		free(ll);
 	} else {
 		fc_linkers_find(t, &ls, &nl);
@@ -396,6 +452,15 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 		flags = fc_xasprintf("%s %s", sflags, ru->flags);
 	else if (sflags || ru->flags)
 		flags = fc_xstrdup(sflags ? sflags : ru->flags);
+	/* The case stays loaded until the workers are done with it. */
+	ru->man = fc_xrealloc(ru->man, (ru->nman + 1) * sizeof *ru->man);
+	ru->casedirs = fc_xrealloc(ru->casedirs, (ru->nman + 1) * sizeof *ru->casedirs);
+	ru->flagss = fc_xrealloc(ru->flagss, (ru->nman + 1) * sizeof *ru->flagss);
+	struct fc_manifest *mm = fc_xmalloc(sizeof *mm);
+	*mm = m;
+	ru->man[ru->nman] = mm;
+	ru->casedirs[ru->nman] = casedir;
+	ru->flagss[ru->nman++] = flags;
 	for (size_t i = 0; i < nl; i++) {
 		if (ru->nres == ru->cap)
 			ru->res = fc_xrealloc(ru->res, (ru->cap = ru->cap ? ru->cap * 2 : 16) *
@@ -409,24 +474,103 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 		cr->mode = fc_xstrdup(fc_mode_name(m.mode));
 		cr->relax = m.relax;
 		cr->scenario = scenario ? fc_xstrdup(scenario) : NULL;
-		run_one(casedir, &m, &ls[i], flags, ru->timeout, ru->keep, cr);
-		const char *why = ru->corpus && scenario && cr->linker
-					  ? fc_corpus_known(ru->corpus, cr->linker, cr->linker_path, scenario)
-					  : NULL;
-		if (why && (cr->verdict == FC_V_FAIL || cr->verdict == FC_V_PASS)) {
-			cr->known = fc_xstrdup(why);
-			cr->verdict = cr->verdict == FC_V_FAIL ? FC_V_XFAIL : FC_V_XPASS;
-		}
+		if (ru->njob == ru->capjob)
+			ru->job = fc_xrealloc(ru->job, (ru->capjob = ru->capjob ? ru->capjob * 2 : 16) *
+							   sizeof *ru->job);
+		ru->job[ru->njob++] = (struct job){casedir, mm, ls[i], flags, cr->scenario,
+						   ru->nres - 1};
 	}
-	free(flags);
-	fc_manifest_free(&m);
-	r = 0;
+	free(ls); /* the linkers themselves now belong to the jobs */
+	return 0;
 out:
 	for (size_t i = 0; i < nl; i++)
 		fc_linker_free(&ls[i]);
 	free(ls);
 	free(casedir);
 	return r;
+}
+
+/* The workers: each takes the next job; a terminal shows cases done out of
+ * the total, failures so far, elapsed and estimated remaining time. */
+struct pool {
+	struct run *ru;
+	pthread_mutex_t lock;
+	size_t next, done, failed;
+	double t0;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct run *ru = p->ru;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t k = p->next < ru->njob ? p->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&p->lock);
+		if (k == SIZE_MAX)
+			return NULL;
+		struct job *j = &ru->job[k];
+		struct fc_case_result *cr = &ru->res[j->res];
+		run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, cr);
+		fc_linker_free(&j->l);
+		const char *why = ru->corpus && j->scenario && cr->linker
+					  ? fc_corpus_known(ru->corpus, cr->linker, cr->linker_path,
+							    j->scenario)
+					  : NULL;
+		if (why && (cr->verdict == FC_V_FAIL || cr->verdict == FC_V_PASS)) {
+			cr->known = fc_xstrdup(why);
+			cr->verdict = cr->verdict == FC_V_FAIL ? FC_V_XFAIL : FC_V_XPASS;
+		}
+		pthread_mutex_lock(&p->lock);
+		p->done++;
+		p->failed += cr->verdict == FC_V_FAIL || cr->verdict == FC_V_ERROR ||
+			     cr->verdict == FC_V_XPASS;
+		if (ru->jobs > 1 || ru->njob > 1) {
+			double el = fc_now() - p->t0;
+			double left = el / (double)p->done * (double)(ru->njob - p->done);
+			run_status("run: %zu of %zu cases done, %zu failed, %.0f s elapsed, ~%.0f s left",
+			       p->done, ru->njob, p->failed, el, left);
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+static void run_jobs(struct run *ru)
+{
+	struct pool p = {.ru = ru, .lock = PTHREAD_MUTEX_INITIALIZER, .t0 = fc_now()};
+	int n = ru->jobs < 1 ? 1 : (int)ru->jobs;
+	if ((size_t)n > ru->njob)
+		n = ru->njob ? (int)ru->njob : 1;
+	/* One worker keeps the per-stage progress; several would garble it. */
+	fc_progress_off = n > 1;
+	pthread_t *th = fc_xcalloc((size_t)n, sizeof *th);
+	int started = 0;
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&th[i], NULL, worker, &p) == 0)
+			started = i;
+		else
+			break;
+	worker(&p);
+	for (int i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	fc_progress_off = false;
+}
+
+static void run_free(struct run *ru)
+{
+	for (size_t k = 0; k < ru->njob; k++)
+		fc_linker_free(&ru->job[k].l);
+	free(ru->job);
+	for (size_t i = 0; i < ru->nman; i++) {
+		fc_manifest_free(ru->man[i]);
+		free(ru->man[i]);
+		free(ru->casedirs[i]);
+		free(ru->flagss[i]);
+	}
+	free(ru->man);
+	free(ru->casedirs);
+	free(ru->flagss);
 }
 
 int cmd_run(int argc, char **argv)
@@ -440,9 +584,9 @@ int cmd_run(int argc, char **argv)
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
 		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'},
-		{"against", 1, 0, 'V'}, {0}};
+		{"against", 1, 0, 'V'}, {"jobs", 1, 0, 'j'}, {0}};
 	const char *arches = NULL, *report = NULL, *corpus_dir = NULL, *only = NULL;
-	const char *against = NULL;
+	const char *against = NULL, *sizes = NULL, *seeds = NULL;
 	char *pair = NULL;
 	struct run ru = {.work = getenv("FARCALL_WORK") ? getenv("FARCALL_WORK") : "/tmp/farcall-work",
 			 .timeout = 900};
@@ -454,8 +598,14 @@ int cmd_run(int argc, char **argv)
 	gargv[gargc++] = "gen";
 	int c;
 	fc_getopt_reset();
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			if (fc_parse_jobs("run", optarg, &ru.jobs) < 0) {
+				free(gargv);
+				return FC_EXIT_USAGE;
+			}
+			break;
 		case 'a': arches = optarg; break;
 		case 'l': ru.linkers = optarg; break;
 		case 'w': ru.work = optarg; break;
@@ -467,7 +617,9 @@ int cmd_run(int argc, char **argv)
 		case 'Q': quick = true; break;
 		case 'N': only = optarg; break;
 		case 'V': against = optarg; break;
-		case 's': case 'f': case 'O': case 'c': case 'F': case 'T': case 'S':
+		case 's': sizes = optarg; break;
+		case 'S': seeds = optarg; break;
+		case 'f': case 'O': case 'c': case 'F': case 'T':
 		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': {
 			const char *name = NULL;
 			for (const struct option *o = lo; o->name; o++)
@@ -486,9 +638,9 @@ int cmd_run(int argc, char **argv)
 		free(gargv);
 		return FC_EXIT_USAGE;
 	}
-	if (corpus_dir && gargc > 1) {
+	if (corpus_dir && (gargc > 1 || sizes || seeds)) {
 		fc_err("run: generator options (%s) and --corpus exclude each other: "
-		       "a scenario file holds its own", gargv[1]);
+		       "a scenario file holds its own", gargc > 1 ? gargv[1] : sizes ? "--size" : "--seed");
 		for (int i = 1; i < gargc; i++)
 			free(gargv[i]);
 		free(gargv);
@@ -559,15 +711,37 @@ int cmd_run(int argc, char **argv)
 				fc_err("run: unknown arch '%s' (known: %s)", a, fc_target_names());
 				goto out;
 			}
-			char *archarg = fc_xasprintf("--arch=%s", t->name);
-			gargv[gargc] = archarg;
-			int rr = run_case(&ru, gargc + 1, gargv, NULL, NULL);
-			gargv[gargc] = NULL;
-			free(archarg);
-			if (rr < 0)
-				goto out;
+			/* The matrix: arch x size x seed, each list comma-separated. */
+			char *zl = fc_xstrdup(sizes ? sizes : ""), *zs = NULL;
+			char *z = strtok_r(zl, ",", &zs);
+			do {
+				char *el = fc_xstrdup(seeds ? seeds : ""), *es = NULL;
+				char *e = strtok_r(el, ",", &es);
+				do {
+					int k = gargc;
+					gargv[k++] = fc_xasprintf("--arch=%s", t->name);
+					if (z)
+						gargv[k++] = fc_xasprintf("--size=%s", z);
+					if (e)
+						gargv[k++] = fc_xasprintf("--seed=%s", e);
+					gargv[k] = NULL;
+					int rr = run_case(&ru, k, gargv, NULL, NULL);
+					for (int q = gargc; q < k; q++) {
+						free(gargv[q]);
+						gargv[q] = NULL;
+					}
+					if (rr < 0) {
+						free(el);
+						free(zl);
+						goto out;
+					}
+				} while (e && (e = strtok_r(NULL, ",", &es)));
+				free(el);
+			} while (z && (z = strtok_r(NULL, ",", &zs)));
+			free(zl);
 		}
-	status("");
+	run_jobs(&ru);
+	run_status("");
 	fc_report_table(stdout, ru.res, ru.nres);
 	char *rdir;
 	if (report)
@@ -607,6 +781,7 @@ out:
 	for (size_t i = 0; i < ru.nres; i++)
 		fc_case_result_free(&ru.res[i]);
 	free(ru.res);
+	run_free(&ru);
 	fc_corpus_free(&corpus);
 	free(ru.new_name);
 	free(ru.old_name);

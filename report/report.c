@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "report.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -122,14 +123,16 @@ static json_t *case_json(const struct fc_case_result *r)
 
 void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 {
-	fprintf(f, "%-8s %-6s %-12s %-7s %9s %7s %8s %7s %7s %8s %-9s %7s %8s\n", "arch",
-		"mode", "linker", "verdict", "sites", "failed", "calls", "data", "thunks", "relaxed",
+	fprintf(f, "%-8s %-6s %9s %5s %-14s %-7s %9s %7s %8s %7s %7s %8s %-9s %7s %8s\n", "arch",
+		"mode", "size", "seed", "linker", "verdict", "sites", "failed", "calls", "data", "thunks", "relaxed",
 		"debug", "link s", "peak MiB");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
 		if (r->scenario && (i == 0 || !v[i - 1].scenario || strcmp(r->scenario, v[i - 1].scenario)))
 			fprintf(f, "scenario %s\n", r->scenario);
-		fprintf(f, "%-8s %-6s %-12s %-7s ", r->arch, r->mode ? r->mode : "exe", r->linker,
+		char sz[32];
+		fprintf(f, "%-8s %-6s %9s %5" PRIu64 " %-14s %-7s ", r->arch, r->mode ? r->mode : "exe",
+			fc_fmt_size(r->size, sz, sizeof sz), r->seed, r->linker,
 			fc_verdict_name(r->verdict));
 		if (r->have_calls)
 			fprintf(f, "%9llu %7llu %8llu %7llu %7llu %8llu ",

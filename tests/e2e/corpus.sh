@@ -11,7 +11,7 @@ mkdir -p "$T"
 W="$T/work"
 
 st=0
-"$FARCALL" run --corpus "$ROOT/corpus" --quick --work "$W" --report "$T/rep" >"$T/run.txt" 2>&1 || st=$?
+"$FARCALL" run --corpus "$ROOT/corpus" --quick -j 2 --work "$W" --report "$T/rep" >"$T/run.txt" 2>&1 || st=$?
 [ $st -eq 0 ] || { cat "$T/run.txt"; die "the quick corpus exited $st"; }
 J="$T/rep/results.json"
 nq=$(grep -l "^quick: yes" "$ROOT"/corpus/*.scn | wc -l)
@@ -26,6 +26,14 @@ jq -e '[.cases[] | select(.verdict == "pass" and .scenario == "arm64-unfixable-b
 	all(.expect == "link-error")' "$J" >/dev/null || die "the unfixable scenario did not expect a link error"
 grep -q "^scenario arm64-thunk-target" "$T/run.txt" || die "the table does not name the scenarios"
 xmllint --noout "$T/rep/junit.xml" 2>/dev/null || ! command -v xmllint >/dev/null || die "junit.xml is not XML"
+# Two workers decide exactly what one does, in the same order.
+st=0
+"$FARCALL" run --corpus "$ROOT/corpus" --quick --scenario 'arm64-*' -j 1 --work "$W" --report "$T/rep1" \
+	>"$T/run1.txt" 2>&1 || st=$?
+[ $st -eq 0 ] || { cat "$T/run1.txt"; die "-j 1 exited $st"; }
+v() { jq -r '.cases[] | select(.scenario | startswith("arm64-")) |
+	[.scenario, .linker, .verdict, .checks.calls.checked, .checks.calls.failed, .thunks] | @tsv' "$1"; }
+[ "$(v "$T/rep/results.json")" = "$(v "$T/rep1/results.json")" ] || die "-j 2 and -j 1 disagree"
 
 # Pick a linker that passes a scenario and list it as failing it: XPASS.
 pick=$(jq -r '[.cases[] | select(.verdict == "pass" and .scenario == "arm64-calls-only")][0].linker // empty' "$J")

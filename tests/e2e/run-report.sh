@@ -6,7 +6,7 @@ T="$FC_TMP/run"
 mkdir -p "$T"
 "$FARCALL" run --linker lld-19,mold --forms bl,b,adrp+add,abs64 --size 200M --funcs 1500 --work "$T/work" --report "$T/rep" >"$T/out.txt" 2>&1 || { cat "$T/out.txt"; die "run failed"; }
 cat "$T/out.txt"
-grep -q "^arm64 *exe *lld-19 *pass" "$T/out.txt" || die "no passing lld-19 row"
+grep -q "^arm64 *exe *200 MiB *1 lld-19 *pass" "$T/out.txt" || die "no passing lld-19 row"
 J="$T/rep/results.json"
 jq -e '.cases | length == 2' "$J" >/dev/null || die "results.json does not have 2 cases"
 jq -e '.cases[] | select(.linker == "lld-19") | .arch == "arm64" and .verdict == "pass" and
