@@ -355,3 +355,17 @@ void fc_getopt_reset(void)
 	optind = 0; /* glibc: 0 also re-reads GNU extensions */
 	opterr = 1;
 }
+
+void fc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	*v = fc_xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}

@@ -60,6 +60,9 @@ struct fc_progress {
 	double start, last;
 	bool tty;
 };
+/* Append a formatted string to a growing array of messages (*v, *n). */
+void fc_strv_addf(char ***v, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Set when several workers run: their bars would overwrite each other. */
 extern bool fc_progress_off;
 void fc_progress_start(struct fc_progress *p, const char *what, uint64_t total);

@@ -22,6 +22,10 @@ int fc_report_junit(const char *path, const struct fc_case_result *v, size_t n, 
 int fc_report_html(const char *path, const struct fc_case_result *v, size_t n,
 		   const char *argv_line, double seconds);
 
+/* The linker's stderr as the run kept it (CASE/LINKER/stderr.txt), or
+ * NULL when there is none or it is empty. */
+char *fc_link_stderr(const struct fc_case_result *r);
+
 /* Text that may hold any bytes a linker printed, as XML or HTML character
  * data (attr: also safe inside a double-quoted attribute, line breaks
  * kept as character references). Invalid UTF-8 becomes U+FFFD, control

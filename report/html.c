@@ -275,19 +275,6 @@ static void cases_table(FILE *f, const struct fc_case_result *v, size_t n)
 	fputs("</tbody>\n</table></div>\n", f);
 }
 
-static char *link_stderr(const struct fc_case_result *r)
-{
-	if (!r->case_dir || !r->linker)
-		return NULL;
-	char *p = fc_xasprintf("%s/%s/stderr.txt", r->case_dir, r->linker);
-	char *s = fc_exists(p) ? fc_read_file(p, NULL) : NULL;
-	free(p);
-	if (s && !*s) {
-		free(s);
-		s = NULL;
-	}
-	return s;
-}
 
 static void meta(FILE *f, const char *name, const char *val)
 {
@@ -382,7 +369,7 @@ static void finding(FILE *f, const struct fc_case_result *v, size_t i)
 		pre(f, "details", r->details);
 	}
 	if (!r->have_calls && r->link_command) {
-		char *e = link_stderr(r);
+		char *e = fc_link_stderr(r);
 		if (e) {
 			size_t n = strlen(e);
 			const char *p = e;

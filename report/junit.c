@@ -231,20 +231,6 @@ static char *repro(const struct fc_case_result *r)
 	return buf;
 }
 
-/* The linker's stderr as the run kept it, for a failed link. */
-static char *link_stderr(const struct fc_case_result *r)
-{
-	if (!r->case_dir || !r->linker)
-		return NULL;
-	char *p = fc_xasprintf("%s/%s/stderr.txt", r->case_dir, r->linker);
-	char *s = fc_exists(p) ? fc_read_file(p, NULL) : NULL;
-	free(p);
-	if (s && !*s) {
-		free(s);
-		s = NULL;
-	}
-	return s;
-}
 
 static const char *mode_of(const struct fc_case_result *r)
 {
@@ -286,7 +272,7 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 		struct tc *t = tc_add(l, r, "link", TC_FAIL, r->link_wall_s, fc_xstrdup(reason));
 		t->text = fc_xasprintf("%s\n", reason);
 		t->out = repro(r);
-		t->err = link_stderr(r);
+		t->err = fc_link_stderr(r);
 		tc_add(l, r, "calls", TC_SKIP, 0, fc_xstrdup("not run: the link failed"));
 		tc_add(l, r, "data", TC_SKIP, 0, fc_xstrdup("not run: the link failed"));
 		return;

@@ -297,3 +297,17 @@ out:
 	free(tmp);
 	return r;
 }
+
+char *fc_link_stderr(const struct fc_case_result *r)
+{
+	if (!r->case_dir || !r->linker)
+		return NULL;
+	char *p = fc_xasprintf("%s/%s/stderr.txt", r->case_dir, r->linker);
+	char *s = fc_exists(p) ? fc_read_file(p, NULL) : NULL;
+	free(p);
+	if (s && !*s) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}

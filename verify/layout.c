@@ -15,19 +15,7 @@
 
 #include "../core/util.h"
 
-static void add(char ***msgs, size_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s;
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!s)
-		return;
-	*msgs = fc_xrealloc(*msgs, (*n + 1) * sizeof **msgs);
-	(*msgs)[(*n)++] = s;
-}
+#define add fc_strv_addf
 
 size_t fc_layout_check(const struct fc_image *im, char ***msgs, size_t *nmsgs)
 {

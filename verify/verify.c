@@ -25,19 +25,7 @@ static void note_bad(struct fc_verify_result *r, uint64_t a)
 		r->bad[r->nbad++] = a;
 }
 
-static void msg(struct fc_verify_result *r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s;
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!s)
-		return;
-	r->msgs = fc_xrealloc(r->msgs, (r->nmsgs + 1) * sizeof *r->msgs);
-	r->msgs[r->nmsgs++] = s;
-}
+#define msg(r, ...) fc_strv_addf(&(r)->msgs, &(r)->nmsgs, __VA_ARGS__)
 
 /* Where function fi's epilogue starts in the output. */
 static uint64_t epilogue_addr(const struct fc_image *im, const struct fc_manifest *m,
