@@ -18,17 +18,16 @@
 #include "../farcall.h"
 #include "../gen/gen.h"
 #include "../link/link.h"
-#include "../verify/verify.h"
 #include "against.h"
 #include "corpus.h"
 #include "report.h"
+#include "run.h"
 
 int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
 int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet);
-json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
-		    const struct fc_calls_result *r, size_t max_fails);
-void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
-		   const struct fc_calls_result *r, size_t max_report);
+
+#define status(...) fc_run_status(false, __VA_ARGS__)
+#define run_status(...) fc_run_status(true, __VA_ARGS__)
 
 static const char run_usage[] =
 	"usage: farcall run [--arch LIST] [--linker LIST] [--size S] [--funcs N] [--calls N]\n"
@@ -98,228 +97,6 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
-/* A status line on a terminal; with several workers only the run's own
- * progress line (force), which the workers share under a lock. */
-static void vstatus(bool force, const char *fmt, va_list ap)
-{
-	if (!isatty(2) || (fc_progress_off && !force))
-		return;
-	fputc('\r', stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\033[K", stderr);
-}
-
-static void run_status(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vstatus(true, fmt, ap);
-	va_end(ap);
-}
-
-static void status(const char *fmt, ...)
-{
-	if (!isatty(2) || fc_progress_off)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	fputc('\r', stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\033[K", stderr);
-	va_end(ap);
-}
-
-/* The relocation names of the sites no linker can fix, for checking that
- * a failed link said why. */
-static bool names_unfixable(const struct fc_manifest *m, const char *log)
-{
-	const struct target *t = m->t;
-	bool seen[64] = {0};
-	for (uint64_t i = 0; i < m->nsites; i++)
-		if (m->sites[i].expect_error && m->sites[i].form < 64)
-			seen[m->sites[i].form] = true;
-	struct fc_code c = {0}, pool = {0};
-	bool named = false;
-	for (unsigned f = 0; f < t->nforms && f < 64 && !named; f++) {
-		if (!seen[f])
-			continue;
-		fc_code_reset(&c);
-		struct fc_emit x = {.relax = m->relax, .pool = &pool, .site_label = fc_code_label(&c)};
-		if (t->emit_site(&c, &t->forms[f], &x) < 0)
-			continue;
-		for (size_t k = 0; k < c.nrel && !named; k++) {
-			const char *n = fc_reloc_name(t, c.rel[k].type);
-			named = strstr(log, n) != NULL;
-		}
-	}
-	fc_code_free(&c);
-	fc_code_free(&pool);
-	return named;
-}
-
-/* Link and emulate one case with one linker. */
-static void run_one(const char *casedir, const struct fc_manifest *m, struct fc_linker *l,
-		    const char *flags, double timeout, bool keep, struct fc_case_result *r)
-{
-	r->linker = fc_xstrdup(l->name);
-	r->linker_version = fc_xstrdup(l->version ? l->version : "");
-	r->linker_path = fc_xstrdup(l->path ? l->path : "");
-	r->expect_error = fc_manifest_expects_error(m);
-	if (l->skip) {
-		r->verdict = FC_V_SKIP;
-		r->reason = fc_xstrdup(l->skip);
-		return;
-	}
-	char *dir = fc_xasprintf("%s/%s", casedir, l->name);
-	char *out = fc_xasprintf("%s/out", dir);
-	struct fc_link_result lr;
-	status("%s %s: linking", m->t->name, l->name);
-	if (fc_link_case(casedir, m, l, dir, out, flags, timeout, &lr) < 0) {
-		r->verdict = FC_V_ERROR;
-		r->reason = fc_xstrdup(fc_last_error());
-		goto out;
-	}
-	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
-	r->link_command = fc_read_file(cmdf, NULL);
-	free(cmdf);
-	if (r->link_command) {
-		char *nl = strchr(r->link_command, '\n');
-		if (nl)
-			*nl = 0;
-	}
-	r->link_exit = lr.exit_code;
-	r->link_signal = lr.signal;
-	r->link_timed_out = lr.timed_out;
-	r->link_wall_s = lr.wall_s;
-	r->link_rss_kb = lr.max_rss_kb;
-	if (!lr.ok) {
-		/* A case with sites no linker can fix must fail to link, with a
-		 * diagnostic naming the relocation. Any other case is valid input:
-		 * a linker that rejects it, crashes or hangs has failed. */
-		char *logf = fc_xasprintf("%s/stderr.txt", dir);
-		char *log = fc_read_file(logf, NULL);
-		free(logf);
-		if (r->expect_error && !lr.timed_out && !lr.signal && lr.exit_code > 0 && log &&
-		    names_unfixable(m, log)) {
-			r->verdict = FC_V_PASS;
-			r->reason = fc_xasprintf("expected a link error, got one: %s", lr.problem);
-		} else if (r->expect_error) {
-			r->verdict = FC_V_FAIL;
-			r->reason = fc_xasprintf("expected a link error naming the out-of-range "
-						 "relocation; got: %s", lr.problem);
-		} else {
-			r->verdict = FC_V_FAIL;
-			r->reason = fc_xstrdup(lr.problem);
-		}
-		free(log);
-		fc_link_result_free(&lr);
-		goto out;
-	}
-	fc_link_result_free(&lr);
-	status("%s %s: executing %" PRIu64 " sites", m->t->name, l->name, m->nsites);
-	struct fc_image im;
-	if (fc_image_open(&im, out, m->t) < 0) {
-		/* A linker that wrote an output we cannot load wrote garbage. */
-		r->verdict = FC_V_FAIL;
-		r->reason = fc_xasprintf("output unusable: %s", fc_last_error());
-		fc_image_close(&im);
-		goto out;
-	}
-	struct fc_calls_result cr;
-	if (fc_emu_calls(&im, m, &cr) < 0) {
-		r->verdict = FC_V_ERROR;
-		r->reason = fc_xstrdup(fc_last_error());
-	} else {
-		status("");
-		r->have_calls = 1;
-		r->checked = cr.checked;
-		r->failed = cr.failed;
-		r->calls = cr.calls;
-		r->calls_failed = cr.calls_failed;
-		r->data = cr.data;
-		r->data_failed = cr.data_failed;
-		r->direct = cr.direct;
-		r->via_thunk = cr.via_thunk;
-		r->thunks = cr.thunks;
-		r->relaxed = cr.relaxed;
-		r->relaxed_addr = cr.relaxed_addr;
-		r->emu_s = cr.seconds;
-		json_t *j = fc_emu_json(&im, m, &cr, 200);
-		r->failures = json_incref(json_object_get(j, "failures"));
-		char *ej = json_dumps(j, JSON_INDENT(2));
-		char *ejp = fc_xasprintf("%s/emu.json", dir);
-		fc_write_file_atomic(ejp, ej, strlen(ej));
-		free(ej);
-		free(ejp);
-		json_decref(j);
-		/* The debug info: lines and CFI, as the generator wrote them. */
-		struct fc_verify_result vr;
-		uint64_t vbad[8];
-		size_t vbad_n = 0;
-		if ((m->dwarf || m->cfi) && fc_verify(&im, m, 1, &vr) == 0) {
-			vbad_n = vr.nbad < 4 ? vr.nbad : 4;
-			memcpy(vbad, vr.bad, vbad_n * sizeof *vbad);
-			r->have_verify = 1;
-			r->dwarf = m->dwarf;
-			r->cfi = m->cfi;
-			r->line_funcs = vr.functions;
-			r->lines_failed = vr.lines_failed + (m->dwarf && !vr.have_lines);
-			r->lines_pct = vr.line_insns ? 100.0 * (double)vr.line_ok / (double)vr.line_insns
-						     : 0.0;
-			r->cfi_funcs = vr.cfi_functions;
-			r->cfi_failed = vr.cfi_failed + vr.frames_failed + (m->cfi && !vr.have_cfi);
-			json_t *vj = fc_verify_json(&vr, 200);
-			r->verify_msgs = json_incref(json_object_get(vj, "messages"));
-			json_decref(vj);
-			fc_verify_result_free(&vr);
-		}
-		bool debug_bad = r->lines_failed || r->cfi_failed;
-		if (cr.failed || r->expect_error || debug_bad) {
-			r->verdict = FC_V_FAIL;
-			if (r->expect_error)
-				r->reason = fc_xasprintf("the linker accepted sites no linker can fix "
-							 "(out of the form's reach); %" PRIu64
-							 " of %" PRIu64 " sites failed", cr.failed,
-							 cr.checked);
-			else if (cr.failed)
-				r->reason = fc_xasprintf("%" PRIu64 " of %" PRIu64 " sites failed "
-							 "(%" PRIu64 " calls, %" PRIu64
-							 " addresses and data)%s", cr.failed, cr.checked,
-							 cr.calls_failed, cr.data_failed,
-							 debug_bad ? "; and the debug info" : "");
-			else
-				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions fail the line "
-							 "checks, %" PRIu64 " the CFI checks (see the "
-							 "findings)", r->lines_failed, r->cfi_failed);
-			/* The paths and the debug excerpts, for whoever opens the
-			 * case, and for the report's details. */
-			char *tp = fc_xasprintf("%s/emu.txt", dir);
-			struct fc_afile a;
-			if (fc_afile_open(&a, tp) == 0) {
-				fc_emu_report(a.f, &im, m, &cr, 50);
-				for (size_t k = 0; k < vbad_n; k++)
-					fc_verify_excerpt(a.f, &im, vbad[k]);
-				fc_afile_commit(&a);
-				size_t dl;
-				char *d = fc_read_file(tp, &dl);
-				if (d && dl > 65536)
-					strcpy(d + 65536 - 32, "\n... (the rest in emu.txt)\n");
-				r->details = d;
-			}
-			free(tp);
-		} else {
-			r->verdict = FC_V_PASS;
-		}
-		fc_calls_result_free(&cr);
-	}
-	fc_image_close(&im);
-	if (r->verdict == FC_V_PASS && !keep)
-		unlink(out); /* hundreds of MiB, and reproducible from cmd.txt */
-out:
-	status("");
-	free(dir);
-	free(out);
-}
 
 /* One linker on one case: the unit the workers take. */
 struct job {
@@ -329,6 +106,11 @@ struct job {
 	char *flags;
 	const char *scenario;
 	size_t res;  /* index into run.res */
+	/* Scenarios that differ only in link flags share a case, and a linker
+	 * writes CASE/LINKER/: such jobs run one after the other, on one
+	 * worker. then: the next of the chain + 1 (0: none). */
+	size_t then;
+	bool behind; /* not taken alone: an earlier job of its chain runs it */
 };
 
 struct run {
@@ -477,8 +259,15 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 		if (ru->njob == ru->capjob)
 			ru->job = fc_xrealloc(ru->job, (ru->capjob = ru->capjob ? ru->capjob * 2 : 16) *
 							   sizeof *ru->job);
-		ru->job[ru->njob++] = (struct job){casedir, mm, ls[i], flags, cr->scenario,
-						   ru->nres - 1};
+		struct job nj = {casedir, mm, ls[i], flags, cr->scenario, ru->nres - 1, 0, false};
+		for (size_t k = ru->njob; k-- > 0;)
+			if (!ru->job[k].then && !strcmp(ru->job[k].casedir, casedir) &&
+			    !strcmp(ru->job[k].l.name, ls[i].name)) {
+				ru->job[k].then = ru->njob + 1;
+				nj.behind = true;
+				break;
+			}
+		ru->job[ru->njob++] = nj;
 	}
 	free(ls); /* the linkers themselves now belong to the jobs */
 	return 0;
@@ -499,39 +288,47 @@ struct pool {
 	double t0;
 };
 
+static void run_job(struct pool *p, struct job *j)
+{
+	struct run *ru = p->ru;
+	struct fc_case_result *cr = &ru->res[j->res];
+	fc_run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, cr);
+	fc_linker_free(&j->l);
+	const char *why = ru->corpus && j->scenario && cr->linker
+				  ? fc_corpus_known(ru->corpus, cr->linker, cr->linker_path,
+						    j->scenario)
+				  : NULL;
+	if (why && (cr->verdict == FC_V_FAIL || cr->verdict == FC_V_PASS)) {
+		cr->known = fc_xstrdup(why);
+		cr->verdict = cr->verdict == FC_V_FAIL ? FC_V_XFAIL : FC_V_XPASS;
+	}
+	pthread_mutex_lock(&p->lock);
+	p->done++;
+	p->failed += cr->verdict == FC_V_FAIL || cr->verdict == FC_V_ERROR ||
+		     cr->verdict == FC_V_XPASS;
+	if (ru->jobs > 1 || ru->njob > 1) {
+		double el = fc_now() - p->t0;
+		double left = el / (double)p->done * (double)(ru->njob - p->done);
+		run_status("run: %zu of %zu cases done, %zu failed, %.0f s elapsed, ~%.0f s left",
+		       p->done, ru->njob, p->failed, el, left);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	struct run *ru = p->ru;
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
+		while (p->next < ru->njob && ru->job[p->next].behind)
+			p->next++;
 		size_t k = p->next < ru->njob ? p->next++ : SIZE_MAX;
 		pthread_mutex_unlock(&p->lock);
 		if (k == SIZE_MAX)
 			return NULL;
-		struct job *j = &ru->job[k];
-		struct fc_case_result *cr = &ru->res[j->res];
-		run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, cr);
-		fc_linker_free(&j->l);
-		const char *why = ru->corpus && j->scenario && cr->linker
-					  ? fc_corpus_known(ru->corpus, cr->linker, cr->linker_path,
-							    j->scenario)
-					  : NULL;
-		if (why && (cr->verdict == FC_V_FAIL || cr->verdict == FC_V_PASS)) {
-			cr->known = fc_xstrdup(why);
-			cr->verdict = cr->verdict == FC_V_FAIL ? FC_V_XFAIL : FC_V_XPASS;
-		}
-		pthread_mutex_lock(&p->lock);
-		p->done++;
-		p->failed += cr->verdict == FC_V_FAIL || cr->verdict == FC_V_ERROR ||
-			     cr->verdict == FC_V_XPASS;
-		if (ru->jobs > 1 || ru->njob > 1) {
-			double el = fc_now() - p->t0;
-			double left = el / (double)p->done * (double)(ru->njob - p->done);
-			run_status("run: %zu of %zu cases done, %zu failed, %.0f s elapsed, ~%.0f s left",
-			       p->done, ru->njob, p->failed, el, left);
-		}
-		pthread_mutex_unlock(&p->lock);
+		for (; k != SIZE_MAX; k = ru->job[k].then ? ru->job[k].then - 1 : SIZE_MAX)
+			run_job(p, &ru->job[k]);
 	}
 }
 
@@ -741,7 +538,7 @@ int cmd_run(int argc, char **argv)
 			free(zl);
 		}
 	run_jobs(&ru);
-	run_status("");
+	run_status("%s", "");
 	fc_report_table(stdout, ru.res, ru.nres);
 	char *rdir;
 	if (report)

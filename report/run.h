@@ -1,0 +1,19 @@
+/* One (case, linker) of `farcall run`, shared by its workers. */
+#ifndef FC_RUN_H
+#define FC_RUN_H
+
+#include <stdbool.h>
+
+#include "../core/manifest.h"
+#include "../link/link.h"
+#include "report.h"
+
+/* Link CASEDIR with L (extra FLAGS, TIMEOUT seconds), execute every site,
+ * verify the debug info, and fill R; an output that passed is deleted
+ * unless KEEP. Never fails: what went wrong is R's verdict and reason. */
+void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_linker *l,
+		const char *flags, double timeout, bool keep, struct fc_case_result *r);
+/* The terminal's status line (nothing when stderr is not one). */
+void fc_run_status(bool force, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
