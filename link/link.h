@@ -10,6 +10,9 @@
 
 enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN };
 
+/* Where a custom:TEMPLATE splits into words (no shell, no quoting). */
+#define FC_TMPL_BLANKS " \t\n"
+
 struct fc_linker {
 	char *name;     /* "bfd", "gold", "lld-19", "mold"; unique in a run */
 	char *path;     /* what is executed; for a custom linker the whole

@@ -1,10 +1,9 @@
-/* One adapter per linker flavour: how to find it for an arch and the
- * command line of a static link with entry _start. A custom linker is a
- * command template the user wrote; it gets the same flags its flavour would. */
+/* One adapter per linker flavour: how to find it for an arch, by name, by
+ * path, or as a command template the user wrote (checked here, expanded
+ * with its flavour's flags in link_case.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <elf.h>
 #include <jansson.h>
 #include <limits.h>
@@ -108,7 +107,6 @@ static char *absolute(char *path)
 }
 
 #define CUSTOM "custom:"
-#define BLANKS " \t\n"
 
 /* Every placeholder of the template is known and where it may be; {out}
  * and {objs} are there. Messages name the whole spec: in a run with
@@ -119,7 +117,7 @@ static int check_template(const char *spec, const char *tmpl)
 	bool has_out = false, has_objs = false, first = true;
 	int r = 0;
 	char *t = fc_xstrdup(tmpl), *save = NULL;
-	for (char *w = strtok_r(t, BLANKS, &save); w && !r; w = strtok_r(NULL, BLANKS, &save)) {
+	for (char *w = strtok_r(t, FC_TMPL_BLANKS, &save); w && !r; w = strtok_r(NULL, FC_TMPL_BLANKS, &save)) {
 		if (first && strchr(w, '{'))
 			r = fc_err("custom linker '%s': the first word must be the program, "
 				   "not a placeholder", spec);
@@ -158,7 +156,7 @@ static int resolve_custom(const char *spec, struct fc_linker *l)
 	/* One blank between words: the same command spelt with other
 	 * spacing is the same linker, with the same name. */
 	char *t = fc_xstrdup(spec + strlen(CUSTOM)), *save = NULL, *tmpl = NULL, *prog = NULL;
-	for (char *w = strtok_r(t, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
+	for (char *w = strtok_r(t, FC_TMPL_BLANKS, &save); w; w = strtok_r(NULL, FC_TMPL_BLANKS, &save)) {
 		char *n = tmpl ? fc_xasprintf("%s %s", tmpl, w) : fc_xstrdup(w);
 		if (!prog)
 			prog = fc_xstrdup(w);
@@ -307,318 +305,4 @@ int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
 	*out = v;
 	*n = k;
 	return 0;
-}
-
-/* A growing argv, NULL-terminated at every step. */
-struct words {
-	char **v;
-	size_t n, cap;
-};
-
-static void push(struct words *w, char *s)
-{
-	if (w->n + 2 > w->cap)
-		w->v = fc_xrealloc(w->v, (w->cap = w->cap ? w->cap * 2 : 64) * sizeof *w->v);
-	w->v[w->n++] = s;
-	w->v[w->n] = NULL;
-}
-
-static void push_split(struct words *w, const char *s)
-{
-	if (!s)
-		return;
-	char *f = fc_xstrdup(s), *save = NULL;
-	for (char *x = strtok_r(f, BLANKS, &save); x; x = strtok_r(NULL, BLANKS, &save))
-		push(w, fc_xstrdup(x));
-	free(f);
-}
-
-/* `s` with every `from` replaced by `to`. */
-static char *replace_all(const char *s, const char *from, const char *to)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0;
-	for (const char *p = strstr(s, from); p; p = strstr(p + fl, from))
-		n++;
-	char *r = fc_xmalloc(strlen(s) + n * tl + 1), *o = r;
-	for (const char *p; (p = strstr(s, from)); s = p + fl) {
-		memcpy(o, s, (size_t)(p - s));
-		o += p - s;
-		memcpy(o, to, tl);
-		o += tl;
-	}
-	strcpy(o, s);
-	return r;
-}
-
-/* What the flavour needs for a static executable entered at _start (or the
- * case's PIE or shared mode); no output, no objects, no user flags. An
- * unknown flavour gets what bfd gets. */
-static void flavor_flags(struct words *a, const struct fc_linker *l, const struct target *t,
-			 const struct fc_manifest *m)
-{
-	if ((l->flavor == FC_LD_LLD || l->flavor == FC_LD_MOLD) && t->ld_emulation) {
-		push(a, fc_xstrdup("-m"));
-		push(a, fc_xstrdup(t->ld_emulation));
-	}
-	/* mold forks and lets the parent exit early; its time and memory
-	 * would be the parent's alone. */
-	if (l->flavor == FC_LD_MOLD)
-		push(a, fc_xstrdup("--no-fork"));
-	switch (m->mode) {
-	case FC_MODE_EXE:
-		push(a, fc_xstrdup("-static"));
-		break;
-	case FC_MODE_PIE:
-		/* A PIE with no interpreter: nothing here runs a dynamic loader
-		 * (emu applies the dynamic relocations itself). */
-		push(a, fc_xstrdup("-pie"));
-		if (l->flavor != FC_LD_GOLD)
-			push(a, fc_xstrdup("--no-dynamic-linker"));
-		break;
-	case FC_MODE_SHARED:
-		push(a, fc_xstrdup("-shared"));
-		break;
-	}
-	/* Relaxation off in the objects: off in the linker too. */
-	if (!m->relax && t->site_symbols)
-		push(a, fc_xstrdup("--no-relax"));
-	push(a, fc_xstrdup("-e"));
-	push(a, fc_xstrdup("_start"));
-}
-
-static void push_objs(struct words *a, const struct fc_manifest *m)
-{
-	for (uint32_t i = 0; i < m->nobjs; i++)
-		push(a, fc_xstrdup(m->objs[i]));
-}
-
-/* The template, expanded. Checked when it was resolved. */
-static char **custom_argv(const struct fc_linker *l, const struct target *t,
-			  const struct fc_manifest *m, const char *out, const char *flags)
-{
-	struct words a = {0};
-	bool has_extra = false;
-	char *f = fc_xstrdup(l->tmpl), *save = NULL;
-	for (char *w = strtok_r(f, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
-		if (!a.n)
-			push(&a, fc_xstrdup(l->prog));
-		else if (!strcmp(w, "{objs}"))
-			push_objs(&a, m);
-		else if (!strcmp(w, "{flags}"))
-			flavor_flags(&a, l, t, m);
-		else if (!strcmp(w, "{extra}"))
-			push_split(&a, flags), has_extra = true;
-		else
-			push(&a, replace_all(w, "{out}", out));
-	}
-	free(f);
-	/* --flags given to every linker of a run must not vanish for the one
-	 * whose template forgot them; the end is where ld takes options too. */
-	if (!has_extra)
-		push_split(&a, flags);
-	return a.v;
-}
-
-/* The command line: a static executable entered at _start. */
-static char **link_argv(const struct fc_linker *l, const struct target *t,
-			const struct fc_manifest *m, const char *out, const char *flags)
-{
-	if (l->tmpl)
-		return custom_argv(l, t, m, out, flags);
-	struct words a = {0};
-	push(&a, fc_xstrdup(l->path));
-	flavor_flags(&a, l, t, m);
-	push(&a, fc_xstrdup("-o"));
-	push(&a, fc_xstrdup(out));
-	push_split(&a, flags);
-	push_objs(&a, m);
-	return a.v;
-}
-
-/* The first line of the log that looks like an error, for the one-line
- * problem summary. */
-static char *first_error_line(const char *log)
-{
-	char *text = fc_read_file(log, NULL);
-	if (!text)
-		return NULL;
-	/* The line naming a relocation says the most; else the first error;
-	 * else the first line. */
-	char *first = NULL, *err = NULL, *rel = NULL;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!first)
-			first = line;
-		if (!err && (strstr(line, "error") || strstr(line, "rror:")))
-			err = line;
-		if (!rel && strstr(line, "relocation"))
-			rel = line;
-	}
-	char *best = rel ? rel : err ? err : first;
-	char *r = best ? fc_xstrdup(best) : NULL;
-	if (r && strlen(r) > 300)
-		strcpy(r + 297, "...");
-	free(text);
-	return r;
-}
-
-static bool is_elf(const char *path)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	unsigned char b[4] = {0};
-	ssize_t n = read(fd, b, 4);
-	close(fd);
-	return n == 4 && !memcmp(b, "\177ELF", 4);
-}
-
-int fc_check_objects(const char *casedir, const struct fc_manifest *m)
-{
-	for (uint32_t i = 0; i < m->nobjs; i++) {
-		char *path = fc_xasprintf("%s/%s", casedir, m->objs[i]);
-		int fd = open(path, O_RDONLY);
-		Elf64_Ehdr eh;
-		struct stat st;
-		int r = 0;
-		if (fd < 0)
-			r = fc_err("%s: cannot open: %s", path, strerror(errno));
-		else if (fstat(fd, &st) || read(fd, &eh, sizeof eh) != (ssize_t)sizeof eh ||
-			 memcmp(eh.e_ident, ELFMAG, SELFMAG))
-			r = fc_err("%s: not an ELF file (or truncated before its header)", path);
-		else if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_REL)
-			r = fc_err("%s: not a 64-bit relocatable object", path);
-		else if (eh.e_machine != m->t->e_machine) {
-			const struct target *o = fc_target_by_machine(eh.e_machine);
-			r = fc_err("%s: not an %s object (it is %s)", path, m->t->name,
-				   o ? o->name : "for another machine");
-		} else if (eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)st.st_size)
-			r = fc_err("%s: truncated: its section headers end at 0x%llx, the file at 0x%llx",
-				   path, (unsigned long long)(eh.e_shoff + (uint64_t)eh.e_shnum *
-								       eh.e_shentsize),
-				   (unsigned long long)st.st_size);
-		if (fd >= 0)
-			close(fd);
-		free(path);
-		if (r)
-			return -1;
-	}
-	return 0;
-}
-
-void fc_link_result_free(struct fc_link_result *r)
-{
-	free(r->problem);
-	r->problem = NULL;
-}
-
-int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
-		 const char *dir, const char *out, const char *flags, double timeout,
-		 struct fc_link_result *res)
-{
-	memset(res, 0, sizeof *res);
-	res->exit_code = -1;
-	if (fc_mkdir_p(dir) < 0)
-		return -1;
-	char real_case[PATH_MAX];
-	if (!realpath(casedir, real_case))
-		return fc_err("%s: %s", casedir, strerror(errno));
-	/* The linker runs inside the case directory, so the recorded command
-	 * is short and can be rerun by hand from there. */
-	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
-				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
-	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
-	char **argv = link_argv(l, m->t, m, tmp_out, flags);
-	char *log = fc_xasprintf("%s/stderr.txt", dir);
-	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
-	int r = -1;
-	unlink(tmp_out);
-
-	struct fc_afile a;
-	if (fc_afile_open(&a, cmdf) < 0)
-		goto out;
-	fprintf(a.f, "cd %s &&", real_case);
-	for (char **p = argv; *p; p++) {
-		/* A template may put the output inside a word (-o{out}). */
-		char *w = replace_all(*p, tmp_out, abs_out);
-		fprintf(a.f, " %s", w);
-		free(w);
-	}
-	/* A shell comment: the line stays rerunnable, and run's report,
-	 * which keeps this line, shows the template too. */
-	if (l->tmpl)
-		fprintf(a.f, " # %s", l->path);
-	fprintf(a.f, "\n");
-	if (fc_afile_commit(&a) < 0)
-		goto out;
-
-	struct fc_exec x;
-	if (fc_exec_run(argv, real_case, log, timeout, &x) < 0) {
-		res->problem = fc_xasprintf("%s: could not be started", l->path);
-		goto record;
-	}
-	res->exit_code = x.exit_code;
-	res->signal = x.signal;
-	res->timed_out = x.timed_out;
-	res->wall_s = x.wall_s;
-	res->max_rss_kb = x.max_rss_kb;
-	if (x.timed_out)
-		res->problem = fc_xasprintf("%s timed out after %.0f s", l->name, timeout);
-	else if (x.signal)
-		res->problem = fc_xasprintf("%s crashed: %s", l->name, strsignal(x.signal));
-	else if (x.exit_code != 0) {
-		char *e = first_error_line(log);
-		res->problem = fc_xasprintf("%s exited %d: %s", l->name, x.exit_code,
-					    e ? e : "(no message)");
-		free(e);
-	} else if (!fc_exists(tmp_out))
-		res->problem = fc_xasprintf("%s exited 0 but wrote no output", l->name);
-	else if (!is_elf(tmp_out))
-		res->problem = fc_xasprintf("%s exited 0 but its output is not ELF", l->name);
-	else if (rename(tmp_out, abs_out) != 0)
-		res->problem = fc_xasprintf("%s: cannot rename into place: %s", out, strerror(errno));
-	else
-		res->ok = true;
-record:
-	unlink(tmp_out);
-	/* A linker killed mid-write leaves its own temporaries beside the
-	 * output (lld: "<out>.tmp<random>"); they are ours to clean. */
-	{
-		char *pat = fc_xasprintf("%s*", tmp_out);
-		glob_t g;
-		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				unlink(g.gl_pathv[i]);
-			globfree(&g);
-		}
-		free(pat);
-	}
-	if (!res->ok)
-		unlink(abs_out); /* an old output must not pass for this link's */
-	{
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:b, s:b, s:f, s:I}",
-				      "linker", l->name, "path", l->path, "version",
-				      l->version ? l->version : "", "flavor",
-				      fc_flavor_name(l->flavor), "exit", res->exit_code, "signal",
-				      res->signal, "timed_out", res->timed_out, "ok", res->ok,
-				      "wall_s", res->wall_s, "max_rss_kb", (json_int_t)res->max_rss_kb);
-		if (res->problem)
-			json_object_set_new(j, "problem", json_string(res->problem));
-		if (l->tmpl)
-			json_object_set_new(j, "template", json_string(l->tmpl));
-		char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
-		json_decref(j);
-		char *jf = fc_xasprintf("%s/link.json", dir);
-		r = fc_write_file_atomic(jf, s, strlen(s));
-		free(jf);
-		free(s);
-	}
-out:
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
-	free(log);
-	free(cmdf);
-	free(tmp_out);
-	free(abs_out);
-	return r;
 }
