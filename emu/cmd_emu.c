@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/util.h"
+#include "../verify/gocase.h"
 #include "../farcall.h"
 #include "emu.h"
 
@@ -124,6 +125,9 @@ int cmd_emu(int argc, char **argv)
 	}
 	struct fc_manifest m;
 	struct fc_image im;
+	/* A Go case: the calls, lines and CFI, all checked at once. */
+	if (fc_go_case(argv[optind]))
+		return fc_go_cmd(argv[optind], argv[optind + 1], jobs, max_report, json);
 	if (fc_open_case_output(argv[optind], argv[optind + 1], &m, &im) < 0)
 		return FC_EXIT_USAGE;
 	struct fc_calls_result r;

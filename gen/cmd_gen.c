@@ -16,6 +16,8 @@ static const char gen_usage[] =
 	"                   [--far PCT] [--tail PCT] [--mode exe|pie|shared] [--no-relax]\n"
 	"                   [--forms LIST] [--unfixable N] [--dwarf 4|5|none]\n"
 	"                   [--cfi eh|debug|none] [--seed S] -o CASE\n"
+	"       farcall gen --frontend go [--arch A] [--funcs N] [--pkgs N] [--calls N]\n"
+	"                   [--seed S] -o CASE\n"
 	"\n"
 	"Write a case: ELF relocatable objects whose .text spreads N functions over\n"
 	"S bytes, and CASE/manifest.txt, the expectations emu and verify check.\n"
@@ -42,7 +44,14 @@ static const char gen_usage[] =
 	"               functions that call saving FP and the return address\n"
 	"  --seed S     random seed; the same arguments and seed give identical bytes\n"
 	"  -o CASE      the case directory to write (replaced whole when complete)\n"
-	"  -q, --quiet  no summary line\n";
+	"  -q, --quiet  no summary line\n"
+	"\n"
+	"With --frontend go, CASE/src is a Go module for Go's own toolchain (farcall\n"
+	"link --linker go): --funcs functions (default 512) over --pkgs packages\n"
+	"(default 8), leaves and functions with frames of known size, each calling\n"
+	"--calls later functions on average (default 2), most in other packages;\n"
+	"every call on a line of its own. CASE/go-manifest.json holds the functions,\n"
+	"their lines and frames, and every call edge with its line.\n";
 
 int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet)
 {
@@ -52,11 +61,14 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 		{"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'}, {"quiet", 0, 0, 'q'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
-		{"help", 0, 0, 'h'}, {0}};
+		{"frontend", 1, 0, 'G'}, {"pkgs", 1, 0, 'P'}, {"help", 0, 0, 'h'}, {0}};
+	/* What only C-style objects have, to refuse for a Go case. */
+	const char *c_only = NULL;
+	bool funcs_given = false, calls_given = false;
 	*o = (struct fc_gen_opts){.t = fc_target_find("arm64"), .size = 256ULL << 20,
 				  .seed = 1, .funcs = 4096, .calls = 16, .far_pct = 50,
 				  .tail_pct = 25, .mode = FC_MODE_EXE, .relax = true, .dwarf = 5,
-				  .cfi = 1};
+				  .cfi = 1, .pkgs = FC_GO_DEFAULT_PKGS};
 	*out = NULL;
 	int c;
 	uint64_t v;
@@ -72,7 +84,21 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 			if (fc_parse_size(optarg, &o->size) || o->size == 0)
 				return fc_err("gen: --size: not a size: '%s'", optarg);
 			break;
+		case 'G':
+			if (strcmp(optarg, "c") && strcmp(optarg, "go"))
+				return fc_err("gen: --frontend: c or go, not '%s'", optarg);
+			o->go = !strcmp(optarg, "go");
+			break;
+		case 'P':
+			if (fc_parse_u64(optarg, &v) || v < 1 || v > 100)
+				return fc_err("gen: --pkgs: 1..100, not '%s'", optarg);
+			o->pkgs = (uint32_t)v;
+			break;
 		case 'f': case 'O': case 'c': case 'F': case 'T':
+			funcs_given |= c == 'f';
+			calls_given |= c == 'c';
+			if (c == 'O' || c == 'F' || c == 'T')
+				c_only = c == 'O' ? "--objs" : c == 'F' ? "--far" : "--tail";
 			if (fc_parse_u64(optarg, &v) || v > 100000000)
 				return fc_err("gen: bad number '%s'", optarg);
 			if ((c == 'F' || c == 'T') && v > 100)
@@ -85,11 +111,13 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 				return fc_err("gen: --seed: not a number: '%s'", optarg);
 			break;
 		case 'M':
+			c_only = "--mode";
 			if (fc_mode_parse(optarg, &o->mode))
 				return fc_err("gen: --mode: exe, pie or shared, not '%s'", optarg);
 			break;
-		case 'R': o->relax = false; break;
+		case 'R': o->relax = false; c_only = "--no-relax"; break;
 		case 'D':
+			c_only = "--dwarf";
 			if (!strcmp(optarg, "none") || !strcmp(optarg, "0"))
 				o->dwarf = 0;
 			else if (!strcmp(optarg, "4") || !strcmp(optarg, "5"))
@@ -98,6 +126,7 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 				return fc_err("gen: --dwarf: 4, 5 or none, not '%s'", optarg);
 			break;
 		case 'C':
+			c_only = "--cfi";
 			if (!strcmp(optarg, "none"))
 				o->cfi = 0;
 			else if (!strcmp(optarg, "eh"))
@@ -107,8 +136,9 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 			else
 				return fc_err("gen: --cfi: eh, debug or none, not '%s'", optarg);
 			break;
-		case 'X': o->forms = optarg; break;
+		case 'X': o->forms = optarg; c_only = "--forms"; break;
 		case 'U':
+			c_only = "--unfixable";
 			if (fc_parse_u64(optarg, &v) || v > 1000000)
 				return fc_err("gen: --unfixable: bad number '%s'", optarg);
 			o->unfixable = (uint32_t)v;
@@ -121,6 +151,18 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 	}
 	if (optind < argc)
 		return fc_err("gen: unexpected argument '%s'", argv[optind]);
+	if (o->go) {
+		if (c_only)
+			return fc_err("gen: %s is for C-style objects; a Go case is Go source that "
+				      "go build compiles (its --size is ignored)", c_only);
+		if (!funcs_given)
+			o->funcs = FC_GO_DEFAULT_FUNCS;
+		if (!calls_given)
+			o->calls = FC_GO_DEFAULT_CALLS;
+		if (!o->calls || o->calls > 64)
+			return fc_err("gen: --calls for a Go case: 1..64, not %u", o->calls);
+		return 0;
+	}
 	if (o->funcs < 2)
 		return fc_err("gen: --funcs must be at least 2");
 	if (!o->objs)
@@ -139,6 +181,8 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 
 int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet)
 {
+	if (o->go)
+		return fc_gen_go(o, out, quiet);
 	struct fc_manifest m;
 	double t0 = fc_now();
 	if (elf_version(EV_CURRENT) == EV_NONE)

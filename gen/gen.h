@@ -3,6 +3,7 @@
 #ifndef FC_GEN_H
 #define FC_GEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/manifest.h"
@@ -22,7 +23,16 @@ struct fc_gen_opts {
 	uint32_t unfixable; /* sites aimed where no linker can reach: must fail */
 	int dwarf;          /* 0 (none), 4, 5 */
 	int cfi;            /* 0 none, 1 .eh_frame, 2 .debug_frame */
+	bool go;            /* --frontend go: a Go module (gen/gofront.c) */
+	uint32_t pkgs;      /* Go: packages */
 };
+
+/* Defaults of a Go case, which has no padding: Go's -debugtramp=2 sends
+ * every call that can take a trampoline through one. */
+#define FC_GO_DEFAULT_FUNCS 512u
+#define FC_GO_DEFAULT_CALLS 2u
+#define FC_GO_DEFAULT_PKGS 8u
+int fc_gen_go(const struct fc_gen_opts *o, const char *out, int quiet);
 
 /* Functions per object at most: a few sections each must stay below
  * SHN_LORESERVE so that no object needs extended section numbering. */

@@ -159,6 +159,11 @@ struct target {
 	 * allowed when farcall check looks at a Go binary. */
 	const int *go_scratch;
 	unsigned ngo_scratch;
+	/* Go's g register (0: in TLS), whose stackguard0 at g+16 every Go
+	 * prologue compares SP with; and whether Go's linker makes trampolines
+	 * here (then -debugtramp=2 sends every call it can through one). */
+	int go_g;
+	bool go_trampolines;
 	/* DWARF register numbers (as CFI and line programs use them): the
 	 * Unicorn register of each, -1 where none; the return-address column
 	 * of the ABI's CIE; the stack pointer's number. */

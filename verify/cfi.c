@@ -604,6 +604,11 @@ static bool begin(struct cst *s, size_t i)
 		uc_mem_write(uc, sp, &s->sentinel, 8);
 	}
 	uc_reg_write(uc, t->reg_sp, &sp);
+	if (s->o->go && t->go_g) {
+		/* The stack's far end, never written: g.stackguard0 reads 0. */
+		uint64_t g = s->im.stack_lo;
+		uc_reg_write(uc, t->go_g, &g);
+	}
 	s->active = true;
 	return true;
 }

@@ -68,6 +68,8 @@ struct fc_cfi_opts {
 	bool strict;
 	unsigned max_insns; /* 0: FC_CFI_MAX_INSNS */
 	unsigned jobs;      /* threads, each with its own image (0, 1: one) */
+	bool go;            /* Go code: g points at a g whose stack guard is 0, so
+			     * prologues go on past their stack check */
 };
 
 /* In a fail: `got` and `want` are CFA - SP before the instruction, as the

@@ -24,10 +24,10 @@
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
+#include "callscan.h"
 #include "cfi.h"
 #include "layout.h"
 #include "lines.h"
-#include "thunknames.h"
 
 void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
 		   const struct fc_calls_result *r, size_t max_report);
@@ -205,40 +205,31 @@ int cmd_check(int argc, char **argv)
 					first_gap = a;
 				}
 			}
-			/* A call: a form of the target's that is a call and is here. */
-			for (unsigned k = 0; k < t->nforms; k++) {
-				const struct fc_form *f = &t->forms[k];
-				unsigned n;
-				if (f->sem != FC_SEM_CALL ||
-				    !t->seq_len(f, code + off, csize - off, a, &n))
-					continue;
+			/* A call goes to a function's entry, or inside one (Go's
+			 * Duff's devices: runtime.duffzero+N); elsewhere it is a
+			 * thunk: where its name says, or any function entry. */
+			struct fc_found_call fcl;
+			if (fc_find_call(&im, code + off, csize - off, a, ty == FC_INSN_CALL, dest,
+					 &fcl)) {
 				if (m.nsites == scap)
 					m.sites = fc_xrealloc(m.sites, (scap *= 2) * sizeof *m.sites);
-				/* Where it goes, when the bytes say: a function's entry,
-				 * or inside one (Go's Duff's devices: runtime.duffzero+N);
-				 * elsewhere it is a thunk, and any function entry will do. */
-				uint64_t d = 0;
-				bool known = t->seq_dest(f, code + off, csize - off, a, &d) ||
-					     (ty == FC_INSN_CALL && (d = dest, true));
-				/* Through a thunk whose name says where it goes: there. */
-				uint64_t named;
-				if (known && find_fn(fns, nf, d) < 0 && !inside_fn(fns, nf, d) &&
-				    fc_thunk_target(&im.syms, d, &named))
-					d = named;
-				int callee = known ? find_fn(fns, nf, d) : -1;
+				uint64_t d = fcl.dest;
+				if (fcl.known && fcl.named && find_fn(fns, nf, d) < 0 &&
+				    !inside_fn(fns, nf, d))
+					d = fcl.named;
+				int callee = fcl.known ? find_fn(fns, nf, d) : -1;
 				uint32_t tgt = FC_REF_ANY;
 				int64_t add = 0;
 				if (callee >= 0) {
 					tgt = (uint32_t)callee;
-				} else if (known && inside_fn(fns, nf, d)) {
+				} else if (fcl.known && inside_fn(fns, nf, d)) {
 					tgt = FC_REF_ABS;
 					add = (int64_t)d;
 				}
 				m.sites[m.nsites++] = (struct fc_site){
-					.caller = (uint32_t)i, .off = (uint32_t)off, .form = (uint8_t)k,
+					.caller = (uint32_t)i, .off = (uint32_t)off, .form = (uint8_t)fcl.form,
 					.target = tgt, .addend = add};
 				m.funcs[i].nsites++;
-				break;
 			}
 			off += len;
 		}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "../verify/gocase.h"
 #include "../farcall.h"
 #include "../emu/emu.h"
 #include "verify.h"
@@ -52,6 +53,9 @@ int cmd_verify(int argc, char **argv)
 		fputs(verify_usage, stderr);
 		return FC_EXIT_USAGE;
 	}
+	/* A Go case: the calls, lines and CFI, all checked at once. */
+	if (fc_go_case(argv[optind]))
+		return fc_go_cmd(argv[optind], argv[optind + 1], jobs, max_report, json);
 	struct fc_manifest m;
 	struct fc_image im;
 	if (fc_open_case_output(argv[optind], argv[optind + 1], &m, &im) < 0)
