@@ -7,6 +7,7 @@
 
 #include "../core/util.h"
 #include "../farcall.h"
+#include "../core/gomanifest.h"
 #include "link.h"
 
 static const char link_usage[] =
@@ -18,6 +19,11 @@ static const char link_usage[] =
 	"built ld.lld). The exact command, the linker's output, exit status, wall time\n"
 	"and peak memory go to CASE/<linker>/{cmd.txt,stderr.txt,link.json}; a linker\n"
 	"that crashes, hangs or writes nothing is a recorded failure.\n"
+	"\n"
+	"A Go case (gen --frontend go) is built by Go's toolchain: --linker go (or a\n"
+	"path to a go binary) runs GOARCH=<arch> go build -trimpath in CASE/src, with\n"
+	"-ldflags=-debugtramp=2 on arm64 and riscv64 (every call that can take a\n"
+	"trampoline takes one); --flags go to -ldflags too.\n"
 	"\n"
 	"custom:TEMPLATE is a command line of your own, split into words at blanks\n"
 	"(no shell), run in CASE, with these placeholders:\n"
@@ -58,19 +64,27 @@ int cmd_link(int argc, char **argv)
 		return FC_EXIT_USAGE;
 	}
 	const char *casedir = argv[optind];
-	struct fc_manifest m;
-	if (fc_manifest_load(casedir, &m) < 0)
+	struct fc_manifest m = {0};
+	struct fc_go_manifest gm = {0};
+	bool go = fc_go_case(casedir);
+	if (go ? fc_go_manifest_load(casedir, &gm) < 0 : fc_manifest_load(casedir, &m) < 0)
 		return FC_EXIT_USAGE;
+	const struct target *t = go ? gm.t : m.t;
 	struct fc_linker l;
-	if (fc_check_objects(casedir, &m) < 0 || fc_linker_resolve(m.t, spec, &l) < 0) {
+	if ((!go && fc_check_objects(casedir, &m) < 0) || fc_linker_resolve(t, spec, &l) < 0) {
 		fc_manifest_free(&m);
+		fc_go_manifest_free(&gm);
 		return FC_EXIT_USAGE;
 	}
 	char *dir = fc_xasprintf("%s/%s", casedir, l.name);
 	char *o = out ? fc_xstrdup(out) : fc_xasprintf("%s/out", dir);
 	struct fc_link_result res;
 	int st = FC_EXIT_USAGE;
-	if (fc_link_case(casedir, &m, &l, dir, o, flags, timeout, &res) == 0) {
+	int lr = go ? fc_link_go_case(casedir, t, &l, dir, o, flags, timeout, &res)
+		    : l.flavor == FC_LD_GO
+			  ? fc_err("%s: go builds Go cases (gen --frontend go), not objects", casedir)
+			  : fc_link_case(casedir, &m, &l, dir, o, flags, timeout, &res);
+	if (lr == 0) {
 		if (res.ok) {
 			printf("%s: linked with %s (%s) in %.2f s, %ld MiB peak\n", o, l.name,
 			       l.version, res.wall_s, res.max_rss_kb / 1024);
@@ -85,6 +99,7 @@ int cmd_link(int argc, char **argv)
 	free(o);
 	fc_linker_free(&l);
 	fc_manifest_free(&m);
+	fc_go_manifest_free(&gm);
 	return st;
 }
 

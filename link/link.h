@@ -8,7 +8,9 @@
 
 #include "../core/manifest.h"
 
-enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN };
+/* FC_LD_GO: Go's toolchain, which links what it compiles (go build); it
+ * takes Go cases (gen --frontend go) and only those. */
+enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN, FC_LD_GO };
 
 /* Where a custom:TEMPLATE splits into words (no shell, no quoting). */
 #define FC_TMPL_BLANKS " \t\n"
@@ -59,6 +61,13 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 		 const char *dir, const char *out, const char *flags, double timeout,
 		 struct fc_link_result *res);
 void fc_link_result_free(struct fc_link_result *r);
+
+/* The same for a Go case: GOARCH=<t> go build of CASE/src, with
+ * -ldflags=-debugtramp=2 where Go's linker makes trampolines; FLAGS go to
+ * -ldflags too. */
+int fc_link_go_case(const char *casedir, const struct target *t, const struct fc_linker *l,
+		    const char *dir, const char *out, const char *flags, double timeout,
+		    struct fc_link_result *res);
 
 /* Every object of the case exists, is a whole ELF relocatable file for the
  * case's arch. Returns -1 after a one-line message naming the file. */

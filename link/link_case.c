@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "../core/gomanifest.h"
 #include "link.h"
 
 /* A growing argv, NULL-terminated at every step. */
@@ -218,23 +219,12 @@ void fc_link_result_free(struct fc_link_result *r)
 	r->problem = NULL;
 }
 
-int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
-		 const char *dir, const char *out, const char *flags, double timeout,
-		 struct fc_link_result *res)
+/* Run argv (its output at tmp_out) inside run_dir; record cmd.txt,
+ * stderr.txt and link.json in dir; rename to abs_out when it succeeded. */
+static int link_run(const char *run_dir, const struct fc_linker *l, char **argv,
+		    const char *dir, const char *out, const char *abs_out, const char *tmp_out,
+		    double timeout, struct fc_link_result *res)
 {
-	memset(res, 0, sizeof *res);
-	res->exit_code = -1;
-	if (fc_mkdir_p(dir) < 0)
-		return -1;
-	char real_case[PATH_MAX];
-	if (!realpath(casedir, real_case))
-		return fc_err("%s: %s", casedir, strerror(errno));
-	/* The linker runs inside the case directory, so the recorded command
-	 * is short and can be rerun by hand from there. */
-	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
-				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
-	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
-	char **argv = link_argv(l, m->t, m, tmp_out, flags);
 	char *log = fc_xasprintf("%s/stderr.txt", dir);
 	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
 	int r = -1;
@@ -243,7 +233,7 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 	struct fc_afile a;
 	if (fc_afile_open(&a, cmdf) < 0)
 		goto out;
-	fprintf(a.f, "cd %s &&", real_case);
+	fprintf(a.f, "cd %s &&", run_dir);
 	for (char **p = argv; *p; p++) {
 		/* A template may put the output inside a word (-o{out}). */
 		char *w = replace_all(*p, tmp_out, abs_out);
@@ -259,7 +249,7 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 		goto out;
 
 	struct fc_exec x;
-	if (fc_exec_run(argv, real_case, log, timeout, &x) < 0) {
+	if (fc_exec_run(argv, run_dir, log, timeout, &x) < 0) {
 		res->problem = fc_xasprintf("%s: could not be started", l->path);
 		goto record;
 	}
@@ -320,11 +310,90 @@ record:
 		free(s);
 	}
 out:
+	free(log);
+	free(cmdf);
+	return r;
+}
+
+int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
+		 const char *dir, const char *out, const char *flags, double timeout,
+		 struct fc_link_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+	if (fc_mkdir_p(dir) < 0)
+		return -1;
+	char real_case[PATH_MAX];
+	if (!realpath(casedir, real_case))
+		return fc_err("%s: %s", casedir, strerror(errno));
+	/* The linker runs inside the case directory, so the recorded command
+	 * is short and can be rerun by hand from there. */
+	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
+				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
+	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
+	char **argv = link_argv(l, m->t, m, tmp_out, flags);
+	int r = link_run(real_case, l, argv, dir, out, abs_out, tmp_out, timeout, res);
 	for (char **p = argv; *p; p++)
 		free(*p);
 	free(argv);
-	free(log);
-	free(cmdf);
+	free(tmp_out);
+	free(abs_out);
+	return r;
+}
+
+/* A Go case: go build, in the module, for the case's arch. Go's own
+ * tests (cmd/link TestTrampoline) use -debugtramp=2 to put every call that
+ * can take a trampoline through one. */
+int fc_link_go_case(const char *casedir, const struct target *t, const struct fc_linker *l,
+		    const char *dir, const char *out, const char *flags, double timeout,
+		    struct fc_link_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+	if (l->flavor != FC_LD_GO)
+		return fc_err("%s: a Go case is built by Go's toolchain (--linker go), not %s",
+			      casedir, l->name);
+	if (fc_mkdir_p(dir) < 0)
+		return -1;
+	char *src = fc_xasprintf("%s/%s", casedir, FC_GO_SRC);
+	char real_src[PATH_MAX];
+	if (!realpath(src, real_src)) {
+		fc_err("%s: %s", src, strerror(errno));
+		free(src);
+		return -1;
+	}
+	free(src);
+	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
+				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
+	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
+	struct words a = {0};
+	/* Through env(1), so that cmd.txt reruns the same build by hand. */
+	push(&a, fc_xstrdup("env"));
+	push(&a, fc_xasprintf("GOARCH=%s", t->name));
+	push(&a, fc_xstrdup("GOOS=linux"));
+	push(&a, fc_xstrdup("CGO_ENABLED=0"));
+	push(&a, fc_xstrdup("GOFLAGS=-mod=mod"));
+	push(&a, fc_xstrdup("GOPROXY=off"));
+	push(&a, fc_xstrdup("GOTOOLCHAIN=local"));
+	/* go needs a build cache; without HOME it has no default. */
+	if (!getenv("GOCACHE") && !getenv("HOME") && !getenv("XDG_CACHE_HOME"))
+		push(&a, fc_xstrdup("GOCACHE=/tmp/farcall-go-build"));
+	if (!getenv("GOPATH") && !getenv("HOME"))
+		push(&a, fc_xstrdup("GOPATH=/tmp/farcall-gopath"));
+	push(&a, fc_xstrdup(l->path));
+	push(&a, fc_xstrdup("build"));
+	push(&a, fc_xstrdup("-trimpath"));
+	push(&a, fc_xstrdup("-o"));
+	push(&a, fc_xstrdup(tmp_out));
+	const char *tramp = t->go_trampolines ? "-debugtramp=2" : "";
+	if (*tramp || (flags && *flags))
+		push(&a, fc_xasprintf("-ldflags=%s%s%s", tramp, *tramp && flags && *flags ? " " : "",
+				      flags ? flags : ""));
+	push(&a, fc_xstrdup("."));
+	int r = link_run(real_src, l, a.v, dir, out, abs_out, tmp_out, timeout, res);
+	for (char **p = a.v; *p; p++)
+		free(*p);
+	free(a.v);
 	free(tmp_out);
 	free(abs_out);
 	return r;

@@ -17,7 +17,7 @@
 
 const char *fc_flavor_name(enum fc_flavor f)
 {
-	static const char *n[] = {"bfd", "gold", "lld", "mold", "unknown"};
+	static const char *n[] = {"bfd", "gold", "lld", "mold", "unknown", "go"};
 	return n[f];
 }
 
@@ -77,15 +77,23 @@ static char *lld_name(const char *version)
 	return major ? fc_xasprintf("lld-%d", major) : fc_xstrdup("lld");
 }
 
+/* Go's toolchain says what it is to `go version`. */
+static bool is_go(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return !strcmp(b ? b + 1 : path, "go");
+}
+
 /* Fill name/version/flavor from running `path --version`. */
 static int probe(struct fc_linker *l, const char *path, const char *name)
 {
-	char *argv[] = {(char *)path, "--version", NULL};
+	bool go = is_go(path);
+	char *argv[] = {(char *)path, go ? "version" : "--version", NULL};
 	l->path = fc_xstrdup(path);
 	l->version = fc_exec_first_line(argv, 20);
 	if (!l->version)
 		return fc_err("%s: does not answer --version; is it a linker?", path);
-	l->flavor = flavor_of(l->version);
+	l->flavor = go ? FC_LD_GO : flavor_of(l->version);
 	if (name)
 		l->name = fc_xstrdup(name);
 	else if (l->flavor == FC_LD_LLD)
@@ -216,10 +224,12 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 		bin = fc_xasprintf("ld.%s", spec); /* small, lives as long as the run */
 	else if (!strcmp(spec, "mold"))
 		bin = "mold";
+	else if (!strcmp(spec, "go"))
+		bin = "go";
 	if (!strcmp(spec, "gold") && !bin)
 		return fc_err("linker 'gold' has no %s target", t->name);
 	if (!bin && !strchr(spec, '/'))
-		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, a path, or "
+		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, go, a path, or "
 			      "'custom:COMMAND -o {out} {flags} {objs}')", spec);
 	if (!bin) {
 		/* A path: name it by what it says it is, plus where it lives, so
@@ -302,6 +312,15 @@ int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
 			fc_linker_free(&v[k]);
 		free(p);
 	}
+	/* Go's: it links Go cases, which a run makes beside the others. */
+	char *g = which("go");
+	if (g && k < 63) {
+		if (probe(&v[k], g, "go") == 0)
+			k++;
+		else
+			fc_linker_free(&v[k]);
+	}
+	free(g);
 	*out = v;
 	*n = k;
 	return 0;

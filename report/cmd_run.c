@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/gomanifest.h"
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
@@ -42,6 +43,10 @@ static const char run_usage[] =
 	"With --corpus, the cases are DIR's scenario files (NAME.scn) instead, and\n"
 	"DIR/known-failures turns listed failures into XFAIL, listed passes into XPASS.\n"
 	"\n"
+	"Go's toolchain (--linker go, in the default list when go is on PATH)\n"
+	"builds Go cases: beside each case of the matrix, a Go module of the same\n"
+	"arch and seed (gen --frontend go, 512 functions, whatever --size says).\n"
+	"\n"
 	"  --arch LIST     comma-separated arches (default arm64; known: %s)\n"
 	"  --size LIST, --seed LIST\n"
 	"                  comma-separated: the matrix is arch x size x seed\n"
@@ -50,6 +55,7 @@ static const char run_usage[] =
 	"                  a template comes last) (default: every installed one)\n"
 	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S, --mode M,\n"
 	"  --no-relax, --forms LIST, --unfixable N, --dwarf V, --cfi K\n"
+	"  --frontend go, --pkgs N\n"
 	"                  generator options, as for farcall gen\n"
 	"  --work DIR      where cases live (default $FARCALL_WORK or /tmp/farcall-work)\n"
 	"  --report DIR    report directory (default reports/<time>-<arches>)\n"
@@ -71,6 +77,14 @@ static const char run_usage[] =
 static char *case_name(const struct fc_gen_opts *o)
 {
 	char key[512];
+	if (o->go) {
+		/* Go source, no padding: --size does not make it. */
+		snprintf(key, sizeof key, "gen%d|go%d|%s|%u|%u|%u|%" PRIu64, FC_GEN_VERSION,
+			 FC_GO_MANIFEST_VERSION, o->t->name, o->funcs, o->calls, o->pkgs, o->seed);
+		uint64_t h = fc_hash64(FC_HASH_INIT, key, strlen(key));
+		return fc_xasprintf("%s-go-f%u-s%" PRIu64 "-%08llx", o->t->name, o->funcs, o->seed,
+				    (unsigned long long)(h & 0xffffffffULL));
+	}
 	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64 "|%s|%d|%s|%u|%d|%d",
 		 FC_GEN_VERSION, o->t->name, o->size, o->funcs, o->objs, o->calls, o->far_pct,
 		 o->tail_pct, o->seed, fc_mode_name(o->mode), o->relax, o->forms ? o->forms : "",
@@ -184,8 +198,109 @@ static int pick_linkers(const struct target *t, const char *linkers, struct fc_l
 	return 0;
 }
 
+/* Every linker in LS on one case: a result and a job each. A Go case is
+ * one for every --size of a matrix: its jobs are added once. */
+static void add_jobs(struct run *ru, const struct fc_gen_opts *o, const char *casedir,
+		     struct fc_manifest *mm, struct fc_linker *ls, size_t nl, const char *scenario,
+		     const char *flags)
+{
+	for (size_t i = 0; i < nl; i++) {
+		bool again = false;
+		for (size_t k = 0; k < ru->njob && o->go && !again; k++)
+			again = !strcmp(ru->job[k].casedir, casedir) &&
+				!strcmp(ru->job[k].l.name, ls[i].name) &&
+				!strcmp(ru->job[k].flags ? ru->job[k].flags : "", flags ? flags : "");
+		if (again) {
+			fc_linker_free(&ls[i]);
+			continue;
+		}
+		if (ru->nres == ru->cap)
+			ru->res = fc_xrealloc(ru->res, (ru->cap = ru->cap ? ru->cap * 2 : 16) *
+							   sizeof *ru->res);
+		struct fc_case_result *cr = &ru->res[ru->nres++];
+		memset(cr, 0, sizeof *cr);
+		cr->arch = fc_xstrdup(o->t->name);
+		cr->size = o->go ? 0 : o->size;
+		cr->seed = o->seed;
+		cr->case_dir = fc_xstrdup(casedir);
+		cr->mode = fc_xstrdup(o->go ? "go" : fc_mode_name(mm->mode));
+		cr->relax = o->go ? 0 : mm->relax;
+		cr->scenario = scenario ? fc_xstrdup(scenario) : NULL;
+		if (ru->njob == ru->capjob)
+			ru->job = fc_xrealloc(ru->job, (ru->capjob = ru->capjob ? ru->capjob * 2 : 16) *
+							   sizeof *ru->job);
+		struct job nj = {casedir, mm, ls[i], (char *)flags, cr->scenario, ru->nres - 1, 0, false};
+		for (size_t k = ru->njob; k-- > 0;)
+			if (!ru->job[k].then && !strcmp(ru->job[k].casedir, casedir) &&
+			    !strcmp(ru->job[k].l.name, ls[i].name)) {
+				ru->job[k].then = ru->njob + 1;
+				nj.behind = true;
+				break;
+			}
+		ru->job[ru->njob++] = nj;
+	}
+}
+
+/* Generate (or reuse) the case of O; the run keeps it (and its flags)
+ * until the workers are done. Returns its directory, or NULL. */
+static const char *make_case(struct run *ru, const struct fc_gen_opts *o, const char *scenario,
+			     const char *sflags, struct fc_manifest **mmp, char **flagsp)
+{
+	char *name = case_name(o);
+	char *casedir = fc_xasprintf("%s/%s", ru->work, name);
+	free(name);
+	char *mp = fc_xasprintf("%s/%s", casedir, o->go ? FC_GO_MANIFEST_NAME : FC_MANIFEST_NAME);
+	bool have = fc_exists(mp);
+	free(mp);
+	if (!have) {
+		status("%s: generating %s", scenario ? scenario : o->t->name, casedir);
+		if (fc_gen_case(o, casedir, 1) < 0) {
+			free(casedir);
+			return NULL;
+		}
+	}
+	struct fc_manifest *mm = NULL;
+	if (o->go) {
+		struct fc_go_manifest gm;
+		if (fc_go_manifest_load(casedir, &gm) < 0) {
+			free(casedir);
+			return NULL;
+		}
+		fc_go_manifest_free(&gm);
+	} else {
+		mm = fc_xmalloc(sizeof *mm);
+		if (fc_manifest_load(casedir, mm) < 0) {
+			free(mm);
+			free(casedir);
+			return NULL;
+		}
+		if (fc_check_objects(casedir, mm) < 0) {
+			fc_manifest_free(mm);
+			free(mm);
+			free(casedir);
+			return NULL;
+		}
+	}
+	char *flags = NULL;
+	if (sflags && ru->flags)
+		flags = fc_xasprintf("%s %s", sflags, ru->flags);
+	else if (sflags || ru->flags)
+		flags = fc_xstrdup(sflags ? sflags : ru->flags);
+	ru->man = fc_xrealloc(ru->man, (ru->nman + 1) * sizeof *ru->man);
+	ru->casedirs = fc_xrealloc(ru->casedirs, (ru->nman + 1) * sizeof *ru->casedirs);
+	ru->flagss = fc_xrealloc(ru->flagss, (ru->nman + 1) * sizeof *ru->flagss);
+	ru->man[ru->nman] = mm;
+	ru->casedirs[ru->nman] = casedir;
+	ru->flagss[ru->nman++] = flags;
+	*mmp = mm;
+	*flagsp = flags;
+	return casedir;
+}
+
 /* Generate (or reuse) one case and run it with every linker. SCENARIO
- * names it in the report and in the known-failures list. */
+ * names it in the report and in the known-failures list. Go's toolchain
+ * builds Go cases and only those: beside each C-style case of a matrix, a
+ * Go case of the same arch and seed is made for it. */
 static int run_case(struct run *ru, int gargc, char **gargv, const char *scenario,
 		    const char *sflags)
 {
@@ -210,72 +325,53 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 		ru->new_name = fc_xstrdup(ls[0].name);
 		ru->old_name = fc_xstrdup(ls[1].name);
 	}
-	char *name = case_name(&o);
-	char *casedir = fc_xasprintf("%s/%s", ru->work, name);
-	free(name);
-	char *mp = fc_xasprintf("%s/%s", casedir, FC_MANIFEST_NAME);
-	bool have = fc_exists(mp);
-	free(mp);
-	struct fc_manifest m;
-	int r = -1;
-	if (!have) {
-		status("%s: generating %s", scenario ? scenario : t->name, casedir);
-		if (fc_gen_case(&o, casedir, 1) < 0)
-			goto out;
-	}
-	if (fc_manifest_load(casedir, &m) < 0)
-		goto out;
-	if (fc_check_objects(casedir, &m) < 0) {
-		fc_manifest_free(&m);
-		goto out;
-	}
-	char *flags = NULL;
-	if (sflags && ru->flags)
-		flags = fc_xasprintf("%s %s", sflags, ru->flags);
-	else if (sflags || ru->flags)
-		flags = fc_xstrdup(sflags ? sflags : ru->flags);
-	/* The case stays loaded until the workers are done with it. */
-	ru->man = fc_xrealloc(ru->man, (ru->nman + 1) * sizeof *ru->man);
-	ru->casedirs = fc_xrealloc(ru->casedirs, (ru->nman + 1) * sizeof *ru->casedirs);
-	ru->flagss = fc_xrealloc(ru->flagss, (ru->nman + 1) * sizeof *ru->flagss);
-	struct fc_manifest *mm = fc_xmalloc(sizeof *mm);
-	*mm = m;
-	ru->man[ru->nman] = mm;
-	ru->casedirs[ru->nman] = casedir;
-	ru->flagss[ru->nman++] = flags;
+	struct fc_linker *gol = fc_xcalloc(nl + 1, sizeof *gol), *cl = fc_xcalloc(nl + 1, sizeof *cl);
+	size_t ngo = 0, nc = 0;
 	for (size_t i = 0; i < nl; i++) {
-		if (ru->nres == ru->cap)
-			ru->res = fc_xrealloc(ru->res, (ru->cap = ru->cap ? ru->cap * 2 : 16) *
-							   sizeof *ru->res);
-		struct fc_case_result *cr = &ru->res[ru->nres++];
-		memset(cr, 0, sizeof *cr);
-		cr->arch = fc_xstrdup(t->name);
-		cr->size = o.size;
-		cr->seed = o.seed;
-		cr->case_dir = fc_xstrdup(casedir);
-		cr->mode = fc_xstrdup(fc_mode_name(m.mode));
-		cr->relax = m.relax;
-		cr->scenario = scenario ? fc_xstrdup(scenario) : NULL;
-		if (ru->njob == ru->capjob)
-			ru->job = fc_xrealloc(ru->job, (ru->capjob = ru->capjob ? ru->capjob * 2 : 16) *
-							   sizeof *ru->job);
-		struct job nj = {casedir, mm, ls[i], flags, cr->scenario, ru->nres - 1, 0, false};
-		for (size_t k = ru->njob; k-- > 0;)
-			if (!ru->job[k].then && !strcmp(ru->job[k].casedir, casedir) &&
-			    !strcmp(ru->job[k].l.name, ls[i].name)) {
-				ru->job[k].then = ru->njob + 1;
-				nj.behind = true;
-				break;
-			}
-		ru->job[ru->njob++] = nj;
+		if (ls[i].flavor == FC_LD_GO)
+			gol[ngo++] = ls[i];
+		else
+			cl[nc++] = ls[i];
 	}
-	free(ls); /* the linkers themselves now belong to the jobs */
-	return 0;
-out:
-	for (size_t i = 0; i < nl; i++)
-		fc_linker_free(&ls[i]);
 	free(ls);
-	free(casedir);
+	int r = -1;
+	struct fc_manifest *mm;
+	char *flags;
+	if (o.go && !ngo) {
+		/* Say so in the table, rather than leave the scenario out. */
+		gol[ngo].name = fc_xstrdup("go");
+		gol[ngo++].skip = fc_xstrdup(ru->linkers ? "a Go case: only --linker go builds it"
+					     : "Go's toolchain is not installed (scripts/deps.sh "
+					       "installs golang-go)");
+	}
+	if (!o.go && nc) {
+		const char *cd = make_case(ru, &o, scenario, sflags, &mm, &flags);
+		if (!cd)
+			goto out;
+		add_jobs(ru, &o, cd, mm, cl, nc, scenario, flags);
+		nc = 0;
+	}
+	if (ngo) {
+		if (!o.go) {
+			o.go = true;
+			o.funcs = FC_GO_DEFAULT_FUNCS;
+			o.calls = FC_GO_DEFAULT_CALLS;
+			o.pkgs = FC_GO_DEFAULT_PKGS;
+		}
+		const char *cd = make_case(ru, &o, scenario, sflags, &mm, &flags);
+		if (!cd)
+			goto out;
+		add_jobs(ru, &o, cd, NULL, gol, ngo, scenario, flags);
+		ngo = 0;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < ngo; i++)
+		fc_linker_free(&gol[i]);
+	for (size_t i = 0; i < nc; i++)
+		fc_linker_free(&cl[i]);
+	free(gol);
+	free(cl);
 	return r;
 }
 
@@ -360,7 +456,8 @@ static void run_free(struct run *ru)
 		fc_linker_free(&ru->job[k].l);
 	free(ru->job);
 	for (size_t i = 0; i < ru->nman; i++) {
-		fc_manifest_free(ru->man[i]);
+		if (ru->man[i]) /* NULL: a Go case */
+			fc_manifest_free(ru->man[i]);
 		free(ru->man[i]);
 		free(ru->casedirs[i]);
 		free(ru->flagss[i]);
@@ -381,7 +478,8 @@ int cmd_run(int argc, char **argv)
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
 		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'},
-		{"against", 1, 0, 'V'}, {"jobs", 1, 0, 'j'}, {0}};
+		{"against", 1, 0, 'V'}, {"jobs", 1, 0, 'j'}, {"frontend", 1, 0, 'G'},
+		{"pkgs", 1, 0, 'g'}, {0}};
 	const char *arches = NULL, *report = NULL, *corpus_dir = NULL, *only = NULL;
 	const char *against = NULL, *sizes = NULL, *seeds = NULL;
 	char *pair = NULL;
@@ -417,7 +515,7 @@ int cmd_run(int argc, char **argv)
 		case 's': sizes = optarg; break;
 		case 'S': seeds = optarg; break;
 		case 'f': case 'O': case 'c': case 'F': case 'T':
-		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': {
+		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': case 'G': case 'g': {
 			const char *name = NULL;
 			for (const struct option *o = lo; o->name; o++)
 				if (o->val == c)

@@ -13,6 +13,10 @@
  * unless KEEP. Never fails: what went wrong is R's verdict and reason. */
 void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_linker *l,
 		const char *flags, double timeout, bool keep, struct fc_case_result *r);
+/* The same for a Go case (CASEDIR from gen --frontend go) with Go's
+ * toolchain; fc_run_one sends the go linker here. */
+void fc_run_go(const char *casedir, struct fc_linker *l, const char *flags, double timeout,
+	       bool keep, struct fc_case_result *r);
 /* The terminal's status line (nothing when stderr is not one). */
 void fc_run_status(bool force, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -69,10 +69,14 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 	r->linker = fc_xstrdup(l->name);
 	r->linker_version = fc_xstrdup(l->version ? l->version : "");
 	r->linker_path = fc_xstrdup(l->path ? l->path : "");
-	r->expect_error = fc_manifest_expects_error(m);
+	r->expect_error = m && fc_manifest_expects_error(m);
 	if (l->skip) {
 		r->verdict = FC_V_SKIP;
 		r->reason = fc_xstrdup(l->skip);
+		return;
+	}
+	if (l->flavor == FC_LD_GO) {
+		fc_run_go(casedir, l, flags, timeout, keep, r);
 		return;
 	}
 	char *dir = fc_xasprintf("%s/%s", casedir, l->name);
