@@ -237,7 +237,11 @@ static int link_run(const char *run_dir, const struct fc_linker *l, char **argv,
 	for (char **p = argv; *p; p++) {
 		/* A template may put the output inside a word (-o{out}). */
 		char *w = replace_all(*p, tmp_out, abs_out);
-		fprintf(a.f, " %s", w);
+		/* Quoted where a shell would split it (-ldflags=-a -b). */
+		if (w[strcspn(w, " \t\n'\"$\\;&|<>()*?`")])
+			fprintf(a.f, " '%s'", w);
+		else
+			fprintf(a.f, " %s", w);
 		free(w);
 	}
 	/* A shell comment: the line stays rerunnable, and run's report,

@@ -337,6 +337,12 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 	int r = -1;
 	struct fc_manifest *mm;
 	char *flags;
+	if (!o.go && scenario) {
+		/* A corpus names its Go cases itself. */
+		for (size_t i = 0; i < ngo; i++)
+			fc_linker_free(&gol[i]);
+		ngo = 0;
+	}
 	if (o.go && !ngo) {
 		/* Say so in the table, rather than leave the scenario out. */
 		gol[ngo].name = fc_xstrdup("go");

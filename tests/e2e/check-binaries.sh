@@ -87,7 +87,7 @@ for arch in arm64 amd64 riscv64; do
 	clang-14 -target $triple $CFLAGS -fasynchronous-unwind-tables -c "$W/prog.c" -o "$obj" ||
 		die "clang-14 cannot compile for $triple"
 	first=
-	"$FARCALL" linkers --arch $arch >"$W/$arch.linkers"
+	"$FARCALL" linkers --arch $arch | grep -v '^go ' >"$W/$arch.linkers"
 	while read -r name ld rest; do
 		out="$W/$arch-$name"
 		"$ld" -static -e main -nostdlib -o "$out" "$obj" >"$out.link" 2>&1 ||

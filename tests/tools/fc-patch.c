@@ -29,7 +29,10 @@
  *   shape    overwrites the first direct call with the arch's trap/padding
  *            bytes (zeros): it is no longer the form at all
  *   unlocated renames the symbol of the first function that has sites, so
- *            its sites and the sites calling it cannot be found */
+ *            its sites and the sites calling it cannot be found
+ * A Go case (gen --frontend go) takes "target" only: its binary has no
+ * padding for a routine, so the trampoline's first instruction becomes a
+ * direct jump to a generated function in its reach. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -41,6 +44,8 @@
 #include "../../core/manifest.h"
 #include "../../core/util.h"
 #include "../../emu/emu.h"
+#include "../../core/gomanifest.h"
+#include "../../verify/gocase.h"
 
 static const char *const modes[] = {"target", "clobber", "store", "sp", "ra", "body",
 				    "loop", "unmapped", "imm", "got", "word", "shape", "unlocated"};
@@ -363,8 +368,82 @@ static int other_mode(const char *mode, struct fc_manifest *m, struct fc_image *
 	return 3;
 }
 
+/* Go: the edges as farcall verify matches them, their first hops, and the
+ * trampoline that the fewest go through, sent to a wrong function. */
+static int go_target(const char *casedir, const char *out)
+{
+	struct fc_go_manifest gm;
+	if (fc_go_manifest_load(casedir, &gm) < 0)
+		return 2;
+	struct fc_image im;
+	if (fc_image_open(&im, out, gm.t) < 0)
+		return 2;
+	struct fc_go_check gc;
+	if (fc_go_check(&im, &gm, 1, &gc) < 0)
+		return 2;
+	const struct target *t = im.t;
+	struct fc_manifest *m = &gc.m;
+	uint64_t *entry = fc_emu_entries(&im, m);
+	uint64_t *hop = fc_xcalloc(m->nsites + 1, sizeof *hop);
+	for (uint64_t i = 0; i < m->nsites; i++) {
+		uint64_t a = fc_emu_site_addr(&im, m, entry, i), d;
+		enum fc_insn_type ty;
+		const uint8_t *p = fc_image_ptr(&im, a, 4);
+		if (p && t->decode(p, 4, a, &ty, &d) && ty == FC_INSN_CALL &&
+		    d != fc_emu_target_addr(&im, m, entry, &m->sites[i]))
+			hop[i] = d;
+	}
+	uint64_t best = UINT64_MAX, bestn = UINT64_MAX;
+	for (uint64_t i = 0; i < m->nsites; i++) {
+		if (!hop[i])
+			continue;
+		uint64_t n = 0;
+		for (uint64_t k = 0; k < m->nsites; k++)
+			n += hop[k] == hop[i];
+		if (n < bestn)
+			bestn = n, best = i;
+	}
+	int r = 3;
+	if (best == UINT64_MAX) {
+		fprintf(stderr, "fc-patch: no call goes through a trampoline\n");
+		goto out;
+	}
+	uint64_t thunk = hop[best];
+	uint64_t right = fc_emu_target_addr(&im, m, entry, &m->sites[best]);
+	uint8_t jb[16];
+	size_t jl = 0;
+	uint32_t wrong = 0;
+	for (uint32_t k = 0; k < m->nfuncs && !jl; k++)
+		if (entry[k] != right && (jl = t->enc_jump(jb, thunk, entry[k])))
+			wrong = k;
+	int fd = open(out, O_RDWR);
+	r = 2;
+	if (!jl || fd < 0 || poke(fd, &im, thunk, jb, jl)) {
+		fprintf(stderr, "fc-patch: cannot patch the trampoline at 0x%" PRIx64 "\n", thunk);
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	for (uint64_t i = 0; i < m->nsites; i++)
+		if (hop[i] == thunk)
+			print_site(m, i);
+	printf("reason: reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", entry[wrong],
+	       m->funcs[wrong].name, right);
+	r = 0;
+out:
+	free(hop);
+	free(entry);
+	fc_go_check_free(&gc);
+	fc_image_close(&im);
+	fc_go_manifest_free(&gm);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "target") && fc_go_case(argv[2]))
+		return go_target(argv[2], argv[3]);
 	int mode = -1;
 	for (int i = 0; (argc == 4 || argc == 5) && i < (int)(sizeof modes / sizeof modes[0]); i++)
 		if (!strcmp(argv[1], modes[i]))
