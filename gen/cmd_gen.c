@@ -151,6 +151,7 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 	}
 	if (optind < argc)
 		return fc_err("gen: unexpected argument '%s'", argv[optind]);
+	o->c_only = c_only;
 	if (o->go) {
 		if (c_only)
 			return fc_err("gen: %s is for C-style objects; a Go case is Go source that "

@@ -25,6 +25,7 @@ struct fc_gen_opts {
 	int cfi;            /* 0 none, 1 .eh_frame, 2 .debug_frame */
 	bool go;            /* --frontend go: a Go module (gen/gofront.c) */
 	uint32_t pkgs;      /* Go: packages */
+	const char *c_only; /* an option given that only C-style cases have, or NULL */
 };
 
 /* Defaults of a Go case, which has no padding: Go's -debugtramp=2 sends

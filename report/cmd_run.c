@@ -337,11 +337,18 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 	int r = -1;
 	struct fc_manifest *mm;
 	char *flags;
-	if (!o.go && scenario) {
-		/* A corpus names its Go cases itself. */
+	if (!o.go && ngo && (scenario || o.c_only)) {
+		/* A corpus names its Go cases itself; a matrix of options that
+		 * only objects have (--unfixable...) has no Go case, which the
+		 * table says when go was asked for by name. */
 		for (size_t i = 0; i < ngo; i++)
 			fc_linker_free(&gol[i]);
 		ngo = 0;
+		if (!scenario && ru->linkers) {
+			gol[ngo].name = fc_xstrdup("go");
+			gol[ngo++].skip = fc_xasprintf("%s is for C-style objects: no Go case",
+						       o.c_only);
+		}
 	}
 	if (o.go && !ngo) {
 		/* Say so in the table, rather than leave the scenario out. */
@@ -363,6 +370,16 @@ static int run_case(struct run *ru, int gargc, char **gargv, const char *scenari
 			o.funcs = FC_GO_DEFAULT_FUNCS;
 			o.calls = FC_GO_DEFAULT_CALLS;
 			o.pkgs = FC_GO_DEFAULT_PKGS;
+		}
+		bool all_skip = true;
+		for (size_t i = 0; i < ngo; i++)
+			all_skip &= gol[i].skip != NULL;
+		if (all_skip) {
+			/* Rows that say why, without a case to make. */
+			add_jobs(ru, &o, "", NULL, gol, ngo, scenario, sflags);
+			ngo = 0;
+			r = 0;
+			goto out;
 		}
 		const char *cd = make_case(ru, &o, scenario, sflags, &mm, &flags);
 		if (!cd)
