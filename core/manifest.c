@@ -121,6 +121,8 @@ int fc_manifest_save(const char *casedir, const struct fc_manifest *m)
 		m->generator, m->seed, m->size);
 	fprintf(f, "mode %s\nrelax %d\n", fc_mode_name(m->mode), m->relax ? 1 : 0);
 	fprintf(f, "dwarf %d\ncfi %s\n", m->dwarf, cfi_names[m->cfi]);
+	if (m->record_calls)
+		fprintf(f, "record-calls 1\n");
 	fprintf(f, "options %s\n", m->options ? m->options : "");
 	fprintf(f, "objs %u\nfuncs %u\ndatas %u\nsites %" PRIu64 "\n", m->nobjs, m->nfuncs,
 		m->ndatas, m->nsites);
@@ -371,6 +373,8 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 			}
 		} else if (!strcmp(key, "relax")) {
 			m->relax = num(&c) != 0;
+		} else if (!strcmp(key, "record-calls")) {
+			m->record_calls = num(&c) != 0;
 		} else if (!strcmp(key, "dwarf")) {
 			m->dwarf = (int)num(&c);
 			if (m->dwarf != 0 && m->dwarf != 4 && m->dwarf != 5) {

@@ -63,6 +63,7 @@ struct fc_manifest {
 	uint64_t seed, size;
 	enum fc_mode mode;
 	bool relax;
+	bool record_calls; /* the objects carry a __fc_callsites table */
 	int dwarf;         /* 0 (none), 4, 5 */
 	int cfi;           /* enum fc_cfi_kind: 0 none, 1 .eh_frame, 2 .debug_frame */
 	char *options;     /* the generator options, for the record */

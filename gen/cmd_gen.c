@@ -15,7 +15,7 @@ static const char gen_usage[] =
 	"usage: farcall gen [--arch A] [--size S] [--funcs N] [--objs N] [--calls N]\n"
 	"                   [--far PCT] [--tail PCT] [--mode exe|pie|shared] [--no-relax]\n"
 	"                   [--forms LIST] [--unfixable N] [--dwarf 4|5|none]\n"
-	"                   [--cfi eh|debug|none] [--seed S] -o CASE\n"
+	"                   [--cfi eh|debug|none] [--record-calls] [--seed S] -o CASE\n"
 	"       farcall gen --frontend go [--arch A] [--funcs N] [--pkgs N] [--calls N]\n"
 	"                   [--seed S] -o CASE\n"
 	"\n"
@@ -43,6 +43,9 @@ static const char gen_usage[] =
 	"               (debug) or none; frames vary: leaf without one, leaf with stack,\n"
 	"               functions that call saving FP and the return address\n"
 	"  --seed S     random seed; the same arguments and seed give identical bytes\n"
+	"  --record-calls  a table of every call site's address (section\n"
+	"               __fc_callsites, as -mrecord-mcount's __mcount_loc), which the\n"
+	"               link must keep pointing at each call (relaxation moves them)\n"
 	"  -o CASE      the case directory to write (replaced whole when complete)\n"
 	"  -q, --quiet  no summary line\n"
 	"\n"
@@ -61,7 +64,7 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 		{"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'}, {"quiet", 0, 0, 'q'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
-		{"frontend", 1, 0, 'G'}, {"pkgs", 1, 0, 'P'}, {"help", 0, 0, 'h'}, {0}};
+		{"record-calls", 0, 0, 'K'}, {"frontend", 1, 0, 'G'}, {"pkgs", 1, 0, 'P'}, {"help", 0, 0, 'h'}, {0}};
 	/* What only C-style objects have, to refuse for a Go case. */
 	const char *c_only = NULL;
 	bool funcs_given = false, calls_given = false;
@@ -116,6 +119,7 @@ int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out,
 				return fc_err("gen: --mode: exe, pie or shared, not '%s'", optarg);
 			break;
 		case 'R': o->relax = false; c_only = "--no-relax"; break;
+		case 'K': o->record_calls = true; c_only = "--record-calls"; break;
 		case 'D':
 			c_only = "--dwarf";
 			if (!strcmp(optarg, "none") || !strcmp(optarg, "0"))

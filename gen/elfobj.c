@@ -126,7 +126,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	struct strtab shstr = {0}, str = {0};
 	str_add(&shstr, "", NULL);
 	str_add(&str, "", NULL);
-	size_t nsec_max = (size_t)nf * 3 + 32;
+	size_t nsec_max = (size_t)nf * 3 + 40;
 	struct sec *secs = fc_xcalloc(nsec_max, sizeof *secs);
 	size_t nsec = 1; /* [0] is the null section */
 	struct fc_code *codes = fc_xcalloc(nf + 1, sizeof *codes), pool = {0};
@@ -147,6 +147,13 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 	struct fc_dbg_func *dfs = fc_xcalloc(nf + 1, sizeof *dfs);
 	struct fc_dbg dbg = {0};
 	Elf64_Rela *drels[FC_DS__N] = {0};
+	/* The sites of this object, for the call-site table. */
+	uint64_t site0 = nf ? m->funcs[f0].first_site : 0;
+	uint64_t nsite = nf ? m->funcs[f1 - 1].first_site + m->funcs[f1 - 1].nsites - site0 : 0;
+	uint32_t *site_sym = fc_xcalloc(nsite + 1, sizeof *site_sym);
+	uint8_t *ctab = NULL;
+	Elf64_Rela *crel = NULL;
+	size_t ncrel = 0;
 
 	/* Functions: body, relocations, padding. */
 	for (uint32_t i = 0; i < nf; i++) {
@@ -198,7 +205,7 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 			for (uint32_t k = 0; k < fn->nsites; k++) {
 				char sn[32];
 				snprintf(sn, sizeof sn, ".fc.s%u", fn->first_site + k);
-				local(&y, (Elf64_Sym){.st_name = str_add(&str, sn, NULL),
+				site_sym[fn->first_site + k - site0] = local(&y, (Elf64_Sym){.st_name = str_add(&str, sn, NULL),
 						      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE),
 						      .st_shndx = shndx, .st_value = offs[k]});
 			}
@@ -355,6 +362,63 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 						   .sh_addralign = 8,
 						   .sh_entsize = sizeof(Elf64_Rela)},
 					    .buf = wrel, .dtype = ELF_T_RELA};
+	/* The recorded call-site table: each call's address as gas writes
+	 * `.8byte .Lsite` (arm64, amd64: the section symbol + offset; RISC-V,
+	 * where relaxation moves code, the label itself), its callee, and its
+	 * site number. */
+	if (m->record_calls) {
+		size_t nc = 0;
+		for (uint64_t k = site0; k < site0 + nsite; k++)
+			nc += t->forms[m->sites[k].form].sem == FC_SEM_CALL && !m->sites[k].expect_error;
+		ctab = fc_xcalloc(nc * FC_CALLSITE_ENTRY + 8, 1);
+		crel = fc_xcalloc(2 * nc + 1, sizeof *crel);
+		ncrel = 2 * nc;
+		uint32_t *secsym = fc_xcalloc(nf + 1, sizeof *secsym);
+		size_t j = 0;
+		for (uint64_t k = site0; k < site0 + nsite; k++) {
+			const struct fc_site *q = &m->sites[k];
+			if (t->forms[q->form].sem != FC_SEM_CALL || q->expect_error)
+				continue;
+			uint32_t ci = q->caller - f0;
+			uint32_t sym = site_sym[k - site0];
+			int64_t add = 0;
+			if (!sym) {
+				if (!secsym[ci])
+					secsym[ci] = local(&y, (Elf64_Sym){
+						.st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION),
+						.st_shndx = (uint16_t)text_idx[ci]});
+				sym = secsym[ci];
+				add = q->off;
+			}
+			uint64_t at = j * FC_CALLSITE_ENTRY;
+			crel[2 * j] = (Elf64_Rela){.r_offset = at, .r_info = ELF64_R_INFO(sym, t->r_abs64),
+						   .r_addend = add};
+			crel[2 * j + 1] = (Elf64_Rela){
+				.r_offset = at + 8,
+				.r_info = ELF64_R_INFO(ref_sym(&y, &str, m, q->target), t->r_abs64),
+				.r_addend = q->addend};
+			for (int b = 0; b < 8; b++)
+				ctab[at + 16 + b] = (uint8_t)(k >> (8 * b));
+			j++;
+		}
+		free(secsym);
+		size_t ctsec = nsec++;
+		secs[ctsec] = (struct sec){.sh = {.sh_name = str_add(&shstr, FC_CALLSITES_SECTION, NULL),
+						  .sh_type = SHT_PROGBITS,
+						  .sh_flags = SHF_ALLOC | SHF_WRITE,
+						  .sh_size = nc * FC_CALLSITE_ENTRY, .sh_addralign = 8},
+					   .buf = ctab, .dtype = ELF_T_BYTE};
+		if (nc)
+			secs[nsec++] = (struct sec){.sh = {.sh_name = str_add(&shstr, ".rela",
+									      FC_CALLSITES_SECTION),
+							   .sh_type = SHT_RELA,
+							   .sh_flags = SHF_INFO_LINK,
+							   .sh_info = (uint32_t)ctsec,
+							   .sh_size = 2 * nc * sizeof(Elf64_Rela),
+							   .sh_addralign = 8,
+							   .sh_entsize = sizeof(Elf64_Rela)},
+						    .buf = crel, .dtype = ELF_T_RELA};
+	}
 	for (uint32_t d = var_id; d <= words_id; d++) {
 		Elf64_Sym ds = {.st_name = str_add(&str, m->datas[d].name, NULL),
 				.st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT),
@@ -447,6 +511,12 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 								  ELF64_R_TYPE(drels[k][j].r_info));
 		}
 
+	for (size_t j = 0; j < ncrel; j++) {
+		uint32_t sym = (uint32_t)ELF64_R_SYM(crel[j].r_info);
+		if (sym & GLOBAL)
+			crel[j].r_info = ELF64_R_INFO((sym & ~GLOBAL) + y.nloc,
+						      ELF64_R_TYPE(crel[j].r_info));
+	}
 	/* Now that locals are counted, globals get their final indices. */
 	for (uint32_t i = 0; i <= nf; i++) {
 		size_t n = i < nf ? codes[i].nrel : nwrel;
@@ -595,6 +665,9 @@ int fc_write_object(const char *dir, const struct fc_manifest *m, uint32_t obj,
 		*code_bytes += code;
 	r = 0;
 out:
+	free(site_sym);
+	free(ctab);
+	free(crel);
 	free(syms);
 	if (e)
 		elf_end(e);

@@ -23,6 +23,7 @@ struct fc_gen_opts {
 	uint32_t unfixable; /* sites aimed where no linker can reach: must fail */
 	int dwarf;          /* 0 (none), 4, 5 */
 	int cfi;            /* 0 none, 1 .eh_frame, 2 .debug_frame */
+	bool record_calls;  /* --record-calls: the __fc_callsites table */
 	bool go;            /* --frontend go: a Go module (gen/gofront.c) */
 	uint32_t pkgs;      /* Go: packages */
 	const char *c_only; /* an option given that only C-style cases have, or NULL */
@@ -39,6 +40,12 @@ int fc_gen_go(const struct fc_gen_opts *o, const char *out, int quiet);
  * SHN_LORESERVE so that no object needs extended section numbering. */
 #define FC_MAX_FUNCS_PER_OBJ 16384u
 #define FC_DEFAULT_FUNCS_PER_OBJ 4096u
+/* The recorded call-site table (--record-calls), as -mrecord-mcount's
+ * __mcount_loc or __patchable_function_entries record code addresses
+ * before the link: per call site, its address, its callee's, and its site
+ * number in the manifest, 8 bytes each, little-endian. */
+#define FC_CALLSITES_SECTION "__fc_callsites"
+#define FC_CALLSITE_ENTRY 24u
 /* Bytes of each var_N data object. */
 #define FC_VAR_SIZE 64u
 

@@ -172,16 +172,18 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 	m->size = o->size;
 	m->mode = o->mode;
 	m->relax = o->relax;
+	m->record_calls = o->record_calls;
 	m->dwarf = o->dwarf;
 	m->cfi = o->cfi;
 	m->nfuncs = o->funcs;
 	m->nobjs = o->objs;
 	static const char *const cfis[] = {"none", "eh", "debug"};
 	m->options = fc_xasprintf("--funcs %u --objs %u --calls %u --far %u --tail %u --mode %s%s "
-				  "--forms %s --unfixable %u --dwarf %d --cfi %s",
+				  "--forms %s --unfixable %u --dwarf %d --cfi %s%s",
 				  o->funcs, o->objs, o->calls, o->far_pct, o->tail_pct,
 				  fc_mode_name(o->mode), o->relax ? "" : " --no-relax",
-				  o->forms ? o->forms : "default", o->unfixable, o->dwarf, cfis[o->cfi]);
+				  o->forms ? o->forms : "default", o->unfixable, o->dwarf, cfis[o->cfi],
+				  o->record_calls ? " --record-calls" : "");
 	if (o->funcs < 2)
 		return fc_err("gen: --funcs must be at least 2");
 	if (!t->emit_site || !t->nforms)

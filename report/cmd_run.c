@@ -54,7 +54,7 @@ static const char run_usage[] =
 	"                  with {out} {objs} {flags} {extra}; see farcall link --help;\n"
 	"                  a template comes last) (default: every installed one)\n"
 	"  --size S, --funcs N, --calls N, --far PCT, --tail PCT, --seed S, --mode M,\n"
-	"  --no-relax, --forms LIST, --unfixable N, --dwarf V, --cfi K\n"
+	"  --no-relax, --forms LIST, --unfixable N, --dwarf V, --cfi K, --record-calls\n"
 	"  --frontend go, --pkgs N\n"
 	"                  generator options, as for farcall gen\n"
 	"  --work DIR      where cases live (default $FARCALL_WORK or /tmp/farcall-work)\n"
@@ -85,10 +85,10 @@ static char *case_name(const struct fc_gen_opts *o)
 		return fc_xasprintf("%s-go-f%u-s%" PRIu64 "-%08llx", o->t->name, o->funcs, o->seed,
 				    (unsigned long long)(h & 0xffffffffULL));
 	}
-	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64 "|%s|%d|%s|%u|%d|%d",
+	snprintf(key, sizeof key, "gen%d|%s|%" PRIu64 "|%u|%u|%u|%u|%u|%" PRIu64 "|%s|%d|%s|%u|%d|%d%s",
 		 FC_GEN_VERSION, o->t->name, o->size, o->funcs, o->objs, o->calls, o->far_pct,
 		 o->tail_pct, o->seed, fc_mode_name(o->mode), o->relax, o->forms ? o->forms : "",
-		 o->unfixable, o->dwarf, o->cfi);
+		 o->unfixable, o->dwarf, o->cfi, o->record_calls ? "|rc" : "");
 	uint64_t h = fc_hash64(FC_HASH_INIT, key, strlen(key));
 	char sz[32];
 	fc_fmt_size(o->size, sz, sizeof sz);
@@ -502,7 +502,7 @@ int cmd_run(int argc, char **argv)
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
 		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'},
 		{"against", 1, 0, 'V'}, {"jobs", 1, 0, 'j'}, {"frontend", 1, 0, 'G'},
-		{"pkgs", 1, 0, 'g'}, {0}};
+		{"pkgs", 1, 0, 'g'}, {"record-calls", 0, 0, 'K'}, {0}};
 	const char *arches = NULL, *report = NULL, *corpus_dir = NULL, *only = NULL;
 	const char *against = NULL, *sizes = NULL, *seeds = NULL;
 	char *pair = NULL;
@@ -538,7 +538,7 @@ int cmd_run(int argc, char **argv)
 		case 's': sizes = optarg; break;
 		case 'S': seeds = optarg; break;
 		case 'f': case 'O': case 'c': case 'F': case 'T':
-		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': case 'G': case 'g': {
+		case 'M': case 'R': case 'X': case 'U': case 'D': case 'C': case 'G': case 'g': case 'K': {
 			const char *name = NULL;
 			for (const struct option *o = lo; o->name; o++)
 				if (o->val == c)

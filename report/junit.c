@@ -4,7 +4,7 @@
  *   <testsuites name="farcall" tests failures errors skipped time>
  *     <testsuite name="farcall.<arch>" tests failures errors skipped time
  *                timestamp hostname>
- *       <testcase classname="<arch>.<mode>.<linker>" name="link|calls|data|lines|cfi"
+ *       <testcase classname="<arch>.<mode>.<linker>" name="link|calls|data|lines|cfi|callsites"
  *                 time>[<failure message>text</failure> | <error message>text</error>
  *                 | <skipped message/>][<system-out>][<system-err>]</testcase>
  *
@@ -329,6 +329,17 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 						  "checks%s%s", r->cfi_failed, r->cfi_funcs,
 						  m1 && !both ? "; the first finding: " : "",
 						  m1 && !both ? m1 : "");
+			t->out = repro(r);
+		}
+	}
+	if (r->have_verify && r->have_table) {
+		t = tc_add(l, r, "callsites", TC_PASS, 0, NULL);
+		if (r->table_failed) {
+			t->st = TC_FAIL;
+			t->text = verify_text(r, &m1);
+			t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " entries of the recorded "
+						  "call-site table fail", r->table_failed,
+						  r->table_entries);
 			t->out = repro(r);
 		}
 	}

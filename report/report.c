@@ -110,6 +110,11 @@ static json_t *case_json(const struct fc_case_result *r)
 						    json_pack("{s:I, s:I}", "functions",
 							      (json_int_t)r->cfi_funcs, "failed",
 							      (json_int_t)r->cfi_failed));
+			if (r->have_table)
+				json_object_set_new(checks, "callsites",
+						    json_pack("{s:I, s:I}", "entries",
+							      (json_int_t)r->table_entries, "failed",
+							      (json_int_t)r->table_failed));
 			json_object_set_new(c, "debug_findings", r->verify_msgs
 					    ? json_incref(r->verify_msgs) : json_array());
 		}
@@ -143,7 +148,7 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 			fprintf(f, "%9s %7s %8s %7s %7s %8s ", "-", "-", "-", "-", "-", "-");
 		char dbg[32] = "-";
 		if (r->have_verify)
-			snprintf(dbg, sizeof dbg, "%s", r->lines_failed || r->cfi_failed ? "fail" : "ok");
+			snprintf(dbg, sizeof dbg, "%s", r->lines_failed || r->cfi_failed || r->table_failed ? "fail" : "ok");
 		fprintf(f, "%-9s ", dbg);
 		if (r->verdict != FC_V_SKIP)
 			fprintf(f, "%7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);

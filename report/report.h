@@ -37,6 +37,9 @@ struct fc_case_result {
 	uint64_t line_funcs, lines_failed, cfi_funcs, cfi_failed;
 	double lines_pct;
 	json_t *verify_msgs;
+	/* checks.callsites: the recorded call-site table (gen --record-calls) */
+	int have_table;
+	uint64_t table_entries, table_failed;
 	/* For a person reading a failure: the executed paths of failing sites,
 	 * the line rows and CFI rows around each bad address (text, or NULL). */
 	char *details;

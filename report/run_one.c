@@ -165,7 +165,7 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		struct fc_verify_result vr;
 		uint64_t vbad[8];
 		size_t vbad_n = 0;
-		if ((m->dwarf || m->cfi) && fc_verify(&im, m, 1, &vr) == 0) {
+		if ((m->dwarf || m->cfi || m->record_calls) && fc_verify(&im, m, 1, &vr) == 0) {
 			vbad_n = vr.nbad < 4 ? vr.nbad : 4;
 			memcpy(vbad, vr.bad, vbad_n * sizeof *vbad);
 			r->have_verify = 1;
@@ -177,12 +177,15 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 						     : 0.0;
 			r->cfi_funcs = vr.cfi_functions;
 			r->cfi_failed = vr.cfi_failed + vr.frames_failed + (m->cfi && !vr.have_cfi);
+			r->have_table = vr.have_table;
+			r->table_entries = vr.table_entries;
+			r->table_failed = vr.table_failed;
 			json_t *vj = fc_verify_json(&vr, 200);
 			r->verify_msgs = json_incref(json_object_get(vj, "messages"));
 			json_decref(vj);
 			fc_verify_result_free(&vr);
 		}
-		bool debug_bad = r->lines_failed || r->cfi_failed;
+		bool debug_bad = r->lines_failed || r->cfi_failed || r->table_failed;
 		if (cr.failed || r->expect_error || debug_bad) {
 			r->verdict = FC_V_FAIL;
 			if (r->expect_error)
@@ -197,9 +200,15 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 							 cr.calls_failed, cr.data_failed,
 							 debug_bad ? "; and the debug info" : "");
 			else
+			{
+				char tab[96] = "";
+				if (r->table_failed)
+					snprintf(tab, sizeof tab, "; %" PRIu64 " of %" PRIu64 " call-site "
+						 "table entries fail", r->table_failed, r->table_entries);
 				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions fail the line "
-							 "checks, %" PRIu64 " the CFI checks (see the "
-							 "findings)", r->lines_failed, r->cfi_failed);
+							 "checks, %" PRIu64 " the CFI checks%s (see the "
+							 "findings)", r->lines_failed, r->cfi_failed, tab);
+			}
 			/* The paths and the debug excerpts, for whoever opens the
 			 * case, and for the report's details. */
 			char *tp = fc_xasprintf("%s/emu.txt", dir);

@@ -15,6 +15,7 @@
 
 #include "../core/util.h"
 #include "../emu/emu.h"
+#include "calltable.h"
 #include "cfi.h"
 #include "layout.h"
 #include "lines.h"
@@ -203,6 +204,17 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 	r->functions = m->nfuncs;
 	/* Segments and sections, whatever the case has. */
 	r->layout_failed = fc_layout_check(im, &r->msgs, &r->nmsgs);
+	if (m->record_calls) {
+		struct fc_calltable_result ct;
+		if (fc_calltable_check(im, m, jobs, &ct, &r->msgs, &r->nmsgs, r->bad, &r->nbad,
+				       sizeof r->bad / sizeof r->bad[0]) < 0) {
+			free(entry);
+			return -1;
+		}
+		r->have_table = true;
+		r->table_entries = ct.entries > ct.expected ? ct.entries : ct.expected;
+		r->table_failed = ct.failed;
+	}
 	if (m->dwarf) {
 		struct fc_lines l;
 		fc_lines_load(im->elf, im->path, &l);
@@ -292,7 +304,7 @@ json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs)
 		json_t *js = json_string(r->msgs[i]);
 		json_array_append_new(msgs, js ? js : json_string("?"));
 	}
-	return json_pack("{s:{s:b, s:I, s:f, s:I}, s:{s:b, s:I, s:I, s:I}, s:{s:I}, s:f, s:o}",
+	json_t *j = json_pack("{s:{s:b, s:I, s:f, s:I}, s:{s:b, s:I, s:I, s:I}, s:{s:I}, s:f, s:o}",
 			 "lines", "debug_info", r->have_lines, "functions", (json_int_t)r->functions,
 			 "covered_pct",
 			 r->line_insns ? 100.0 * (double)r->line_ok / (double)r->line_insns : 0.0,
@@ -302,4 +314,9 @@ json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs)
 			 "instructions", (json_int_t)r->cfi_insns,
 			 "layout", "failed", (json_int_t)r->layout_failed,
 			 "seconds", r->seconds, "messages", msgs);
+	if (r->have_table)
+		json_object_set_new(j, "callsites",
+				    json_pack("{s:I, s:I}", "entries", (json_int_t)r->table_entries,
+					      "failed", (json_int_t)r->table_failed));
+	return j;
 }

@@ -15,6 +15,8 @@ struct fc_verify_result {
 	uint64_t line_insns, line_ok, lines_failed;  /* instructions; functions failed */
 	uint64_t cfi_functions, cfi_failed, cfi_insns, frames_failed;
 	uint64_t layout_failed;  /* ELF layout findings */
+	bool have_table;         /* gen --record-calls: the call-site table */
+	uint64_t table_entries, table_failed;
 	char **msgs;   /* one line each, the binary's name first */
 	size_t nmsgs;
 	uint64_t bad[8]; /* the first bad addresses, for excerpts */
