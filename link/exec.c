@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,58 @@
 
 #include "../core/util.h"
 #include "link.h"
+
+/* The process groups of the linkers running now. A linker runs in a group
+ * of its own, which the terminal's Ctrl-C does not reach: when farcall is
+ * interrupted or terminated, it takes them down with it, then dies of the
+ * same signal. Slots are written by the workers and read by the handler. */
+#define MAX_CHILDREN 256
+static volatile sig_atomic_t children[MAX_CHILDREN];
+
+static void on_fatal(int sig)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (children[i] > 0)
+			kill(-(pid_t)children[i], SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa = {.sa_handler = on_fatal};
+	sigemptyset(&sa.sa_mask);
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction old;
+		/* A signal the user ignored (nohup) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int child_add(pid_t pid)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, install_handlers);
+	pthread_mutex_lock(&children_lock);
+	int slot = -1;
+	for (int i = 0; i < MAX_CHILDREN && slot < 0; i++)
+		if (!children[i]) {
+			children[i] = pid;
+			slot = i;
+		}
+	pthread_mutex_unlock(&children_lock);
+	return slot;
+}
+
+static void child_del(int slot)
+{
+	if (slot >= 0)
+		children[slot] = 0;
+}
 
 int fc_exec_run(char *const argv[], const char *cwd, const char *log, double timeout,
 		struct fc_exec *x)
@@ -54,6 +107,7 @@ int fc_exec_run(char *const argv[], const char *cwd, const char *log, double tim
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	int slot = child_add(pid);
 	close(fd);
 	close(pfd[1]);
 	int child_errno = 0;
@@ -61,6 +115,7 @@ int fc_exec_run(char *const argv[], const char *cwd, const char *log, double tim
 		close(pfd[0]);
 		int st;
 		waitpid(pid, &st, 0);
+		child_del(slot);
 		errno = child_errno;
 		return fc_err("%s: cannot run: %s", argv[0], strerror(child_errno));
 	}
@@ -89,6 +144,7 @@ int fc_exec_run(char *const argv[], const char *cwd, const char *log, double tim
 	}
 	/* Whatever it left behind in its group goes too. */
 	kill(-pid, SIGKILL);
+	child_del(slot);
 	x->wall_s = fc_now() - t0;
 	x->max_rss_kb = ru.ru_maxrss;
 	if (WIFEXITED(st))

@@ -15,6 +15,7 @@
 
 #include "../core/gomanifest.h"
 #include "../core/util.h"
+#include "journal.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
 #include "../gen/gen.h"
@@ -142,6 +143,8 @@ struct run {
 	char *new_name, *old_name;
 	struct fc_case_result *res;
 	size_t nres, cap;
+	char *journal;           /* WORK/.journal-<hash of the arguments> */
+	size_t reused;           /* results taken from it */
 };
 
 /* The linkers asked for (each must exist), or every one installed; gold
@@ -411,7 +414,21 @@ static void run_job(struct pool *p, struct job *j)
 {
 	struct run *ru = p->ru;
 	struct fc_case_result *cr = &ru->res[j->res];
-	fc_run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, cr);
+	/* Done before this run was interrupted: as it was then. */
+	size_t n = (size_t)(j - ru->job);
+	struct fc_case_result want = *cr;
+	want.linker = j->l.name;
+	want.linker_path = j->l.path ? j->l.path : "";
+	want.linker_version = j->l.version ? j->l.version : "";
+	if (ru->journal && fc_journal_get(ru->journal, n, &want, cr)) {
+		pthread_mutex_lock(&p->lock);
+		ru->reused++;
+		pthread_mutex_unlock(&p->lock);
+	} else {
+		fc_run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, cr);
+		if (ru->journal)
+			fc_journal_put(ru->journal, n, cr);
+	}
 	fc_linker_free(&j->l);
 	const char *why = ru->corpus && j->scenario && cr->linker
 				  ? fc_corpus_known(ru->corpus, cr->linker, cr->linker_path,
@@ -658,8 +675,13 @@ int cmd_run(int argc, char **argv)
 			} while (z && (z = strtok_r(NULL, ",", &zs)));
 			free(zl);
 		}
+	/* A journal of what is done, so that an interrupted run resumes. */
+	ru.journal = fc_journal_dir(ru.work, cmdline);
 	run_jobs(&ru);
 	run_status("%s", "");
+	if (ru.reused)
+		fprintf(stderr, "run: %zu of %zu results taken from the interrupted run's journal "
+			"(%s)\n", ru.reused, ru.njob, ru.journal);
 	fc_report_table(stdout, ru.res, ru.nres);
 	char *rdir;
 	if (report)
@@ -684,6 +706,9 @@ int cmd_run(int argc, char **argv)
 			    ru.against && ru.new_name ? &ag : NULL) == 0) {
 		printf("report: %s/summary.md, %s/results.json, %s/junit.xml, %s/index.html%s%s\n",
 		       rdir, rdir, rdir, rdir, ag.markdown ? ", " : "", ag.markdown ? "against.md" : "");
+		/* Complete: the next run with these arguments starts afresh. */
+		if (ru.journal)
+			fc_rm_rf(ru.journal);
 		st = FC_EXIT_OK;
 		/* With --against, only the new linker gates: the old one's
 		 * failures are the baseline. */
@@ -703,6 +728,7 @@ out:
 	fc_corpus_free(&corpus);
 	free(ru.new_name);
 	free(ru.old_name);
+	free(ru.journal);
 	free(pair);
 	for (int i = 1; i < gargc; i++)
 		free(gargv[i]);
