@@ -64,6 +64,8 @@ void fc_image_close(struct fc_image *im);
  * NULL (unmapped, or bss). */
 const uint8_t *fc_image_ptr(const struct fc_image *im, uint64_t addr, size_t len);
 bool fc_image_executable(const struct fc_image *im, uint64_t addr);
+/* Bytes of the output's executable sections. */
+uint64_t fc_image_code_bytes(const struct fc_image *im);
 /* Host pointer to what the file has at `addr`, up to `max` bytes; *avail
  * says how many (0 and NULL when nothing). */
 const uint8_t *fc_image_span(const struct fc_image *im, uint64_t addr, size_t max, size_t *avail);

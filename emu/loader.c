@@ -304,6 +304,17 @@ const uint8_t *fc_image_span(const struct fc_image *im, uint64_t addr, size_t ma
 	return NULL;
 }
 
+uint64_t fc_image_code_bytes(const struct fc_image *im)
+{
+	uint64_t n = 0;
+	for (Elf_Scn *s = elf_nextscn(im->elf, NULL); s; s = elf_nextscn(im->elf, s)) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC))
+			n += sh.sh_size;
+	}
+	return n;
+}
+
 bool fc_image_executable(const struct fc_image *im, uint64_t addr)
 {
 	for (size_t i = 0; i < im->nsegs; i++)

@@ -46,6 +46,11 @@ static void costs(struct pair *p, char *buf, size_t cap, int *worse, int *better
 				      k ? "; " : "", o->thunks, n->thunks);
 		*(n->thunks > o->thunks ? worse : better) = 1;
 	}
+	if (n->thunk_bytes != o->thunk_bytes && k < cap) {
+		k += (size_t)snprintf(buf + k, cap - k, "%sthunk bytes %" PRIu64 " -> %" PRIu64,
+				      k ? "; " : "", o->thunk_bytes, n->thunk_bytes);
+		*(n->thunk_bytes > o->thunk_bytes ? worse : better) = 1;
+	}
 	if (n->via_thunk != o->via_thunk && k < cap)
 		k += (size_t)snprintf(buf + k, cap - k, "%ssites via thunks %" PRIu64 " -> %" PRIu64,
 				      k ? "; " : "", o->via_thunk, n->via_thunk);
@@ -148,9 +153,9 @@ void fc_against(const struct fc_case_result *v, size_t n, const char *new_name,
 		counts[CH_SAME]);
 	if (counts[CH_UNPAIRED])
 		fprintf(f, ", %zu unpaired", counts[CH_UNPAIRED]);
-	fprintf(f, "\n\n| change | case | arch | %s | %s | thunks | link s | peak MiB | what |\n",
-		old_name, new_name);
-	fprintf(f, "|---|---|---|---|---|---:|---:|---:|---|\n");
+	fprintf(f, "\n\n| change | case | arch | %s | %s | thunks | thunk bytes | link s | peak MiB "
+		"| what |\n", old_name, new_name);
+	fprintf(f, "|---|---|---|---|---|---:|---:|---:|---:|---|\n");
 	for (size_t k = 0; k < np; k++) {
 		const struct pair *q = &p[k];
 		const struct fc_case_result *any = q->nw ? q->nw : q->old;
@@ -158,11 +163,12 @@ void fc_against(const struct fc_case_result *v, size_t n, const char *new_name,
 			q->old ? fc_verdict_name(q->old->verdict) : "-",
 			q->nw ? fc_verdict_name(q->nw->verdict) : "-");
 		if (q->nw && q->old && q->nw->have_calls && q->old->have_calls)
-			fprintf(f, "%" PRIu64 " -> %" PRIu64 " | %.2f -> %.2f | %ld -> %ld | ",
-				q->old->thunks, q->nw->thunks, q->old->link_wall_s, q->nw->link_wall_s,
-				q->old->link_rss_kb / 1024, q->nw->link_rss_kb / 1024);
+			fprintf(f, "%" PRIu64 " -> %" PRIu64 " | %" PRIu64 " -> %" PRIu64
+				" | %.2f -> %.2f | %ld -> %ld | ", q->old->thunks, q->nw->thunks,
+				q->old->thunk_bytes, q->nw->thunk_bytes, q->old->link_wall_s,
+				q->nw->link_wall_s, q->old->link_rss_kb / 1024, q->nw->link_rss_kb / 1024);
 		else
-			fputs("- | - | - | ", f);
+			fputs("- | - | - | - | ", f);
 		for (const char *s = q->what; *s; s++)
 			if (*s == '|')
 				fputs("\\|", f);
@@ -175,9 +181,10 @@ void fc_against(const struct fc_case_result *v, size_t n, const char *new_name,
 		for (int s = 0; s < 2; s++)
 			if (side[s])
 				json_object_set_new(o, s ? "new" : "old",
-						    json_pack("{s:s, s:I, s:f, s:I}", "verdict",
+						    json_pack("{s:s, s:I, s:I, s:f, s:I}", "verdict",
 							      fc_verdict_name(side[s]->verdict),
 							      "thunks", (json_int_t)side[s]->thunks,
+							      "thunk_bytes", (json_int_t)side[s]->thunk_bytes,
 							      "link_s", side[s]->link_wall_s,
 							      "max_rss_kb", (json_int_t)side[s]->link_rss_kb));
 		json_array_append_new(changes, o);

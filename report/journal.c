@@ -25,7 +25,7 @@ static const struct field {
 	F(link_timed_out, K_INT), F(link_wall_s, K_DBL), F(link_rss_kb, K_LONG),
 	F(link_command, K_STR), F(mode, K_STR), F(relax, K_INT), F(expect_error, K_INT),
 	F(have_calls, K_INT), F(checked, K_U64), F(failed, K_U64), F(direct, K_U64),
-	F(via_thunk, K_U64), F(thunks, K_U64), F(relaxed, K_U64), F(relaxed_addr, K_U64),
+	F(via_thunk, K_U64), F(thunks, K_U64), F(relaxed, K_U64), F(relaxed_addr, K_U64), F(thunk_bytes, K_U64),
 	F(calls, K_U64), F(calls_failed, K_U64), F(data, K_U64), F(data_failed, K_U64),
 	F(emu_s, K_DBL), F(failures, K_JSON), F(have_verify, K_INT), F(dwarf, K_INT),
 	F(cfi, K_INT), F(line_funcs, K_U64), F(lines_failed, K_U64), F(cfi_funcs, K_U64),

@@ -119,6 +119,7 @@ static json_t *case_json(const struct fc_case_result *r)
 					    ? json_incref(r->verify_msgs) : json_array());
 		}
 		json_object_set_new(c, "thunks", json_integer((json_int_t)r->thunks));
+		json_object_set_new(c, "thunk_bytes", json_integer((json_int_t)r->thunk_bytes));
 		json_object_set_new(c, "relaxed", json_integer((json_int_t)r->relaxed));
 		json_object_set_new(c, "relaxed_addr", json_integer((json_int_t)r->relaxed_addr));
 	}

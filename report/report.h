@@ -29,6 +29,9 @@ struct fc_case_result {
 	int expect_error;     /* the case holds sites no linker can fix */
 	int have_calls;
 	uint64_t checked, failed, direct, via_thunk, thunks, relaxed, relaxed_addr;
+	/* Code the linker added: its executable sections less the .text the
+	 * objects brought (thunks, veneers, stubs, their alignment). */
+	uint64_t thunk_bytes;
 	uint64_t calls, calls_failed, data, data_failed;
 	double emu_s;
 	json_t *failures;     /* array of {caller, offset, callee, message} */

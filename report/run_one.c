@@ -134,6 +134,8 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		fc_image_close(&im);
 		goto out;
 	}
+	uint64_t code = fc_image_code_bytes(&im);
+	r->thunk_bytes = code > m->size ? code - m->size : 0;
 	struct fc_calls_result cr;
 	if (fc_emu_calls(&im, m, &cr) < 0) {
 		r->verdict = FC_V_ERROR;

@@ -19,7 +19,11 @@ old=$(jq -r .against.old "$T/r1/results.json")
 [ "$new" = lld-19 ] && [ -n "$old" ] && [ "$old" != "$new" ] || die "against names '$new' and '$old'"
 jq -e '.against.regressions == 0 and (.against.changes | length) == 1 and
 	(.against.changes[0].change | test("^(same|worse|better)$")) and
-	.against.changes[0].old.thunks > 0 and .against.changes[0].new.thunks > 0' \
+	.against.changes[0].old.thunks > 0 and .against.changes[0].new.thunks > 0 and
+	.against.changes[0].old.thunk_bytes >= 4 * .against.changes[0].old.thunks and
+	.against.changes[0].new.thunk_bytes >= 4 * .against.changes[0].new.thunks and
+	(.against.changes[0].old.thunk_bytes == .against.changes[0].new.thunk_bytes or
+	 (.against.changes[0].what | test("thunk bytes [0-9]+ -> [0-9]+")))' \
 	"$T/r1/results.json" >/dev/null || { jq .against "$T/r1/results.json"; die "the pair is not compared"; }
 grep -q "^# lld-19 against $old" "$T/r1.txt" || die "the comparison is not printed"
 
