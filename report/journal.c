@@ -30,7 +30,9 @@ static const struct field {
 	F(emu_s, K_DBL), F(failures, K_JSON), F(have_verify, K_INT), F(dwarf, K_INT),
 	F(cfi, K_INT), F(line_funcs, K_U64), F(lines_failed, K_U64), F(cfi_funcs, K_U64),
 	F(cfi_failed, K_U64), F(lines_pct, K_DBL), F(verify_msgs, K_JSON), F(have_table, K_INT),
-	F(table_entries, K_U64), F(table_failed, K_U64), F(details, K_STR),
+	F(table_entries, K_U64), F(table_failed, K_U64),
+	F(layout_failed, K_U64), F(have_kept, K_INT), F(kept_relocs, K_U64), F(kept_checked, K_U64),
+	F(kept_failed, K_U64), F(kept_via_stub, K_U64), F(details, K_STR),
 #undef F
 };
 

@@ -4,7 +4,7 @@
  *   <testsuites name="farcall" tests failures errors skipped time>
  *     <testsuite name="farcall.<arch>" tests failures errors skipped time
  *                timestamp hostname>
- *       <testcase classname="<arch>.<mode>.<linker>" name="link|calls|data|lines|cfi|callsites"
+ *       <testcase classname="<arch>.<mode>.<linker>" name="link|calls|data|lines|cfi|layout|kept_relocs|callsites"
  *                 time>[<failure message>text</failure> | <error message>text</error>
  *                 | <skipped message/>][<system-out>][<system-err>]</testcase>
  *
@@ -329,6 +329,25 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 						  "checks%s%s", r->cfi_failed, r->cfi_funcs,
 						  m1 && !both ? "; the first finding: " : "",
 						  m1 && !both ? m1 : "");
+			t->out = repro(r);
+		}
+	}
+	if (r->have_verify) {
+		t = tc_add(l, r, "layout", TC_PASS, 0, NULL);
+		if (r->layout_failed) {
+			t->st = TC_FAIL;
+			t->text = verify_text(r, &m1);
+			t->message = fc_xasprintf("%" PRIu64 " ELF layout findings", r->layout_failed);
+			t->out = repro(r);
+		}
+	}
+	if (r->have_verify && r->have_kept) {
+		t = tc_add(l, r, "kept_relocs", TC_PASS, 0, NULL);
+		if (r->kept_failed) {
+			t->st = TC_FAIL;
+			t->text = verify_text(r, &m1);
+			t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " kept relocations do not "
+						  "reproduce the code", r->kept_failed, r->kept_relocs);
 			t->out = repro(r);
 		}
 	}

@@ -110,6 +110,15 @@ static json_t *case_json(const struct fc_case_result *r)
 						    json_pack("{s:I, s:I}", "functions",
 							      (json_int_t)r->cfi_funcs, "failed",
 							      (json_int_t)r->cfi_failed));
+			json_object_set_new(checks, "layout",
+					    json_pack("{s:I}", "failed", (json_int_t)r->layout_failed));
+			if (r->have_kept)
+				json_object_set_new(checks, "kept_relocs",
+						    json_pack("{s:I, s:I, s:I, s:I}", "kept",
+							      (json_int_t)r->kept_relocs, "checked",
+							      (json_int_t)r->kept_checked, "failed",
+							      (json_int_t)r->kept_failed, "via_stub",
+							      (json_int_t)r->kept_via_stub));
 			if (r->have_table)
 				json_object_set_new(checks, "callsites",
 						    json_pack("{s:I, s:I}", "entries",
@@ -149,7 +158,8 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 			fprintf(f, "%9s %7s %8s %7s %7s %8s ", "-", "-", "-", "-", "-", "-");
 		char dbg[32] = "-";
 		if (r->have_verify)
-			snprintf(dbg, sizeof dbg, "%s", r->lines_failed || r->cfi_failed || r->table_failed ? "fail" : "ok");
+			snprintf(dbg, sizeof dbg, "%s", r->lines_failed || r->cfi_failed || r->table_failed || r->kept_failed ||
+					 r->layout_failed ? "fail" : "ok");
 		fprintf(f, "%-9s ", dbg);
 		if (r->verdict != FC_V_SKIP)
 			fprintf(f, "%7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);

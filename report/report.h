@@ -43,6 +43,11 @@ struct fc_case_result {
 	/* checks.callsites: the recorded call-site table (gen --record-calls) */
 	int have_table;
 	uint64_t table_entries, table_failed;
+	/* checks.layout: ELF layout findings; checks.kept_relocs: relocations
+	 * kept with --emit-relocs that do not reproduce the code */
+	uint64_t layout_failed;
+	int have_kept;
+	uint64_t kept_relocs, kept_checked, kept_failed, kept_via_stub;
 	/* For a person reading a failure: the executed paths of failing sites,
 	 * the line rows and CFI rows around each bad address (text, or NULL). */
 	char *details;

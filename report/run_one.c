@@ -167,7 +167,7 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		struct fc_verify_result vr;
 		uint64_t vbad[8];
 		size_t vbad_n = 0;
-		if ((m->dwarf || m->cfi || m->record_calls) && fc_verify(&im, m, 1, &vr) == 0) {
+		if (fc_verify(&im, m, 1, &vr) == 0) {
 			vbad_n = vr.nbad < 4 ? vr.nbad : 4;
 			memcpy(vbad, vr.bad, vbad_n * sizeof *vbad);
 			r->have_verify = 1;
@@ -180,6 +180,12 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 			r->cfi_funcs = vr.cfi_functions;
 			r->cfi_failed = vr.cfi_failed + vr.frames_failed + (m->cfi && !vr.have_cfi);
 			r->have_table = vr.have_table;
+			r->layout_failed = vr.layout_failed;
+			r->have_kept = vr.have_kept;
+			r->kept_relocs = vr.kept_relocs;
+			r->kept_checked = vr.kept_checked;
+			r->kept_failed = vr.kept_failed;
+			r->kept_via_stub = vr.kept_via_stub;
 			r->table_entries = vr.table_entries;
 			r->table_failed = vr.table_failed;
 			json_t *vj = fc_verify_json(&vr, 200);
@@ -187,7 +193,8 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 			json_decref(vj);
 			fc_verify_result_free(&vr);
 		}
-		bool debug_bad = r->lines_failed || r->cfi_failed || r->table_failed;
+		bool debug_bad = r->lines_failed || r->cfi_failed || r->table_failed ||
+				 r->layout_failed || r->kept_failed;
 		if (cr.failed || r->expect_error || debug_bad) {
 			r->verdict = FC_V_FAIL;
 			if (r->expect_error)
@@ -203,13 +210,24 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 							 debug_bad ? "; and the debug info" : "");
 			else
 			{
-				char tab[96] = "";
+				/* Only what failed, in one line. */
+				char why[320] = "";
+				size_t k = 0;
+#define WHY(...) (k += (size_t)snprintf(why + k, k < sizeof why ? sizeof why - k : 0, __VA_ARGS__))
+				if (r->lines_failed || r->cfi_failed)
+					WHY("debug info: %" PRIu64 " functions fail the line checks, %"
+					    PRIu64 " the CFI checks", r->lines_failed, r->cfi_failed);
 				if (r->table_failed)
-					snprintf(tab, sizeof tab, "; %" PRIu64 " of %" PRIu64 " call-site "
-						 "table entries fail", r->table_failed, r->table_entries);
-				r->reason = fc_xasprintf("debug info: %" PRIu64 " functions fail the line "
-							 "checks, %" PRIu64 " the CFI checks%s (see the "
-							 "findings)", r->lines_failed, r->cfi_failed, tab);
+					WHY("%s%" PRIu64 " of %" PRIu64 " call-site table entries fail",
+					    k ? "; " : "", r->table_failed, r->table_entries);
+				if (r->kept_failed)
+					WHY("%s%" PRIu64 " of %" PRIu64 " kept relocations do not reproduce "
+					    "the code", k ? "; " : "", r->kept_failed, r->kept_relocs);
+				if (r->layout_failed)
+					WHY("%s%" PRIu64 " ELF layout findings", k ? "; " : "",
+					    r->layout_failed);
+#undef WHY
+				r->reason = fc_xasprintf("%s (see the findings)", why);
 			}
 			/* The paths and the debug excerpts, for whoever opens the
 			 * case, and for the report's details. */

@@ -63,7 +63,7 @@ int cmd_verify(int argc, char **argv)
 	int st = FC_EXIT_USAGE;
 	struct fc_verify_result r;
 	if (fc_verify(&im, &m, jobs, &r) == 0) {
-		if (!m.dwarf && !m.cfi && !m.record_calls)
+		if (!m.dwarf && !m.cfi && !m.record_calls && !r.have_kept)
 			printf("%s: the case has neither DWARF nor CFI (gen --dwarf none --cfi none)\n",
 			       argv[optind]);
 		for (size_t i = 0; i < r.nmsgs && i < max_report; i++)
@@ -83,11 +83,16 @@ int cmd_verify(int argc, char **argv)
 			       " instructions compared; %" PRIu64 " frames not as built\n", im.path,
 			       r.cfi_functions, r.cfi_failed, r.cfi_insns, r.frames_failed);
 		printf("%s: layout: %" PRIu64 " findings\n", im.path, r.layout_failed);
+		if (r.have_kept)
+			printf("%s: kept relocations: %" PRIu64 " kept, %" PRIu64 " re-applied, %" PRIu64
+			       " failed, %" PRIu64 " through stubs, %" PRIu64 " skipped\n", im.path,
+			       r.kept_relocs, r.kept_checked, r.kept_failed, r.kept_via_stub,
+			       r.kept_skipped);
 		if (r.have_table)
 			printf("%s: call-site table: %" PRIu64 " entries, %" PRIu64 " failed\n",
 			       im.path, r.table_entries, r.table_failed);
 		printf("%s: verified in %.2f s\n", im.path, r.seconds);
-		st = (r.lines_failed || r.cfi_failed || r.frames_failed || r.layout_failed || r.table_failed ||
+		st = (r.lines_failed || r.cfi_failed || r.frames_failed || r.layout_failed || r.table_failed || r.kept_failed ||
 		      (m.dwarf && !r.have_lines) || (m.cfi && !r.have_cfi))
 			     ? FC_EXIT_FAIL : FC_EXIT_OK;
 		if (json) {

@@ -12,34 +12,55 @@
  * otherwise. The rules where the value is not plainly S+A:
  *
  * - Branches (arm64 CALL26, JUMP26, CONDBR19, TSTBR14; x86-64 PC32/PLT32
- *   on a CALL, JMP or Jcc; RISC-V JAL, BRANCH, RVC_*, CALL(_PLT)) may go
- *   through a linker stub: when the branch in the output goes elsewhere
- *   than S+A, that is accepted and counted as via_stub unless it lands
- *   inside the object around S+A (its function: a wrong offset), or inside
- *   a sized symbol whose name is no linker stub's (lld "__...Thunk_f", bfd
- *   "__f_veneer", mold "f$thunk3", Go "f-tramp0", "f@plt"). Unnamed code
- *   (gold's stubs, PLT entries) counts as a stub: emu executes every call
- *   through whatever is there.
+ *   on a CALL, JMP or Jcc, whose target is S+A+4; RISC-V JAL, BRANCH,
+ *   RVC_JUMP/BRANCH, CALL(_PLT)) may go through a linker stub. When the
+ *   output's branch goes elsewhere than the target, it is accepted and
+ *   counted as via_stub, except when it lands
+ *     - inside the object around the target (its function): a wrong offset;
+ *     - inside a sized symbol whose name is no linker stub's (lld
+ *       "__...Thunk_f", bfd "__f_veneer", mold "f$thunk3" and "f$plt", Go
+ *       "f-tramp0", "f@plt") and that is not in a .plt section;
+ *     - in a stub by name but not at its start, or in a stub whose name
+ *       says it goes to another function (fc_thunk_target);
+ *     - in unnamed code (gold's stubs, PLT entries: accepted) that is not
+ *       executable or decodes as a trap (the padding after a stub).
+ *   emu executes every call through whatever is there; this only says
+ *   that the kept relocation still names the branch's final target.
  * - GOT relocations (arm64 ADR_GOT_PAGE, LD64_GOT_LO12_NC; x86-64 GOTPCREL,
  *   GOTPCRELX, REX_GOTPCRELX; RISC-V GOT_HI20 and the PCREL_LO12 of its
- *   AUIPC) are re-applied for the GOT entry's address: the entries of the
+ *   AUIPC) are re-applied for the GOT entry's address: the words of the
  *   output's .got* sections holding the symbol's address (after the dynamic
- *   relocations, as emu loads it) are the candidates, and one of them must
- *   reproduce the bytes. When the code was relaxed to address the symbol
- *   directly (ADRP+ADD, LEA, AUIPC+ADDI) but the kept relocation still
- *   says GOT, that is a failure "kept as GOT relocation but the code was
- *   relaxed". When no entry holds the address and the code is not the
- *   direct form either, the relocation is skipped.
+ *   relocations, as emu loads the image) are the candidates, and one of
+ *   them must reproduce the bytes (arm64: GDAT(S+A); x86-64, RISC-V: G+A).
+ *   When the code was relaxed to address the symbol directly (ADRP+ADD,
+ *   NOP+ADR, LEA, AUIPC+ADDI) and the kept relocation still says GOT, that
+ *   is a failure "kept as GOT relocation but the code was relaxed"; bfd
+ *   changes the type when it relaxes (R_X86_64_32S, PC32), lld, mold and
+ *   gold do not. When no entry holds the address and the code is not the
+ *   direct form either, the relocation is skipped (a relaxed opcode with a
+ *   wrong value is a failure).
  * - RISC-V PCREL_LO12_I/S take the value of the PCREL_HI20 or GOT_HI20 kept
- *   at the AUIPC their symbol labels; with none there they are skipped
- *   (or a failure when the AUIPC itself is gone).
- * - A kept relocation on an instruction that is not of its kind (a CALL
- *   on a JAL after relaxation, an ADR_PREL_PG_HI21 on lld's NOP) is a
- *   failure "relaxed without updating the kept relocation".
+ *   at the AUIPC their symbol labels (found after every other relocation,
+ *   by address); with none there they are skipped, or fail when the AUIPC
+ *   itself is gone. bfd's GPREL_I/S (relaxed LUI+ADDI, -gp folded into the
+ *   addend) must give S+A (or S+A-__global_pointer$) in the immediate.
+ * - A kept relocation on an instruction not of its kind is a failure: "...
+ *   relaxed without updating the kept relocation" for the relaxations
+ *   linkers make (RISC-V AUIPC+JALR to JAL or C.J; arm64 ADRP+ADD to
+ *   NOP+ADR), "... which the relocation does not apply to" otherwise (a
+ *   misplaced relocation).
  * - Skipped (counted): types apply_reloc does not know (TLS, IRELATIVE,
- *   RVC_LUI, GPREL), RISC-V label differences (ADD*, SUB*, SET*, ULEB128),
- *   symbols that are undefined and not weak, TLS and IFUNC symbols.
- *   Ignored (in relocs only): R_*_NONE, R_RISCV_RELAX, R_RISCV_ALIGN. */
+ *   RVC_LUI), RISC-V label differences (ADD*, SUB*, SET*, ULEB128: their
+ *   value is the difference of two relocations), symbols undefined and not
+ *   weak (resolved at run time), TLS and IFUNC symbols.
+ *   Ignored (in relocs only): R_*_NONE, R_RISCV_RELAX, R_RISCV_ALIGN.
+ *
+ * One pass over the relocations (two on RISC-V), a binary search per
+ * branch or GOT relocation, nothing allocated per relocation but messages.
+ * Messages: "<path>: <where> (0x<P>): kept <type> <symbol>+0x<A> gives
+ * <re-applied>, the output has <bytes>", the bytes as the instruction or
+ * data words they are; <where> is fc_syms_fmt's, or "<section>+0x<off>"
+ * where no symbol covers P. */
 #define _GNU_SOURCE
 #include "keptrelocs.h"
 
@@ -71,6 +92,7 @@ enum kclass {
 	K_HI,       /* RISC-V PCREL_HI20 (plain, but remembered for its LO12) */
 	K_HI_TLS,   /* RISC-V TLS_GOT_HI20, TLS_GD_HI20: skipped, and their LO12 */
 	K_PCREL_LO, /* RISC-V %pcrel_lo: the value of the HI20 at its label */
+	K_GPREL,    /* RISC-V GPREL_I/S (bfd's relaxed LUI+ADDI): S+A-gp in 12 bits */
 };
 
 struct kind {
@@ -130,6 +152,8 @@ static struct kind classify(uint16_t mach, uint32_t type)
 		case R_RISCV_TLS_GD_HI20: return (struct kind){K_HI_TLS, 4};
 		case R_RISCV_PCREL_LO12_I:
 		case R_RISCV_PCREL_LO12_S: return (struct kind){K_PCREL_LO, 4};
+		case R_RISCV_GPREL_I:
+		case R_RISCV_GPREL_S: return (struct kind){K_GPREL, 4};
 		}
 		break;
 	}
@@ -188,9 +212,11 @@ static bool insn_fits(uint16_t mach, uint32_t type, const uint8_t *p, size_t ava
 		case R_RISCV_HI20: return op == 0x37;
 		case R_RISCV_LO12_I:
 		case R_RISCV_PCREL_LO12_I:
+		case R_RISCV_GPREL_I:
 			return op == 0x13 || op == 0x03 || op == 0x67 || op == 0x1b || op == 0x07;
 		case R_RISCV_LO12_S:
-		case R_RISCV_PCREL_LO12_S: return op == 0x23 || op == 0x27;
+		case R_RISCV_PCREL_LO12_S:
+		case R_RISCV_GPREL_S: return op == 0x23 || op == 0x27;
 		}
 		return true;
 	}
@@ -335,6 +361,29 @@ static struct hient *hi_add(struct ctx *c, uint64_t addr, uint32_t type, uint64_
 	return &c->hi[c->nhi++];
 }
 
+/* The relocation's name: relocs.def's, a few more this file knows, or
+ * "relocation type N". */
+static const char *rname(const struct ctx *c, uint32_t type, char *buf, size_t len)
+{
+	if (fc_reloc_info(c->t, type))
+		return fc_reloc_name(c->t, type);
+	static const struct { uint16_t mach; uint32_t type; const char *name; } more[] = {
+		{EM_RISCV, R_RISCV_GPREL_I, "R_RISCV_GPREL_I"},
+		{EM_RISCV, R_RISCV_GPREL_S, "R_RISCV_GPREL_S"},
+		{EM_RISCV, R_RISCV_RVC_LUI, "R_RISCV_RVC_LUI"},
+		{EM_RISCV, R_RISCV_TLS_GOT_HI20, "R_RISCV_TLS_GOT_HI20"},
+		{EM_RISCV, R_RISCV_TLS_GD_HI20, "R_RISCV_TLS_GD_HI20"},
+		{EM_X86_64, R_X86_64_GOT32, "R_X86_64_GOT32"},
+		{EM_X86_64, R_X86_64_GOTPC32, "R_X86_64_GOTPC32"},
+		{EM_X86_64, R_X86_64_GOTPCREL64, "R_X86_64_GOTPCREL64"},
+	};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		if (more[i].mach == c->mach && more[i].type == type)
+			return more[i].name;
+	snprintf(buf, len, "relocation type %u", type);
+	return buf;
+}
+
 /* Where an address is: "fn_17+0x40" (fc_syms_fmt), or ".eh_frame+0x1e4"
  * where no symbol says. */
 static const char *where(struct ctx *c, uint64_t addr, char *buf, size_t len)
@@ -437,10 +486,11 @@ static void bad(struct ctx *c, uint64_t P)
 static void fail_bytes(struct ctx *c, const struct krel *k, const uint8_t *want,
 		       const uint8_t *have, const char *extra)
 {
+	char rn[40];
 	char w[128], s[256], e[48], h[48];
 	fc_strv_addf(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s gives %s, the output has %s%s",
 		     c->im->path, where(c, k->P, w, sizeof w), k->P,
-		     fc_reloc_name(c->t, k->type), fmt_sym(k, s, sizeof s),
+		     rname(c, k->type, rn, sizeof rn), fmt_sym(k, s, sizeof s),
 		     fmt_bytes(k, want, e, sizeof e), fmt_bytes(k, have, h, sizeof h), extra ? extra : "");
 	bad(c, k->P);
 }
@@ -449,6 +499,7 @@ static void fail_bytes(struct ctx *c, const struct krel *k, const uint8_t *want,
  * relocation left as it was. */
 static void fail_relaxed(struct ctx *c, const struct krel *k, uint64_t at)
 {
+	char rn[40];
 	char w[128], s[256], i[48], aw[160] = "";
 	if (at != k->P) {
 		char x[128];
@@ -459,7 +510,7 @@ static void fail_relaxed(struct ctx *c, const struct krel *k, uint64_t at)
 	bool relaxed = at == k->P ? p && known_relaxation(c->mach, k->type, p, avail)
 				  : true; /* a PCREL_LO12 whose AUIPC is gone */
 	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s but the code there%s is %s%s",
-	    c->im->path, where(c, k->P, w, sizeof w), k->P, fc_reloc_name(c->t, k->type),
+	    c->im->path, where(c, k->P, w, sizeof w), k->P, rname(c, k->type, rn, sizeof rn),
 	    fmt_sym(k, s, sizeof s), aw, fmt_insn(c, at, i, sizeof i),
 	    relaxed ? ": relaxed without updating the kept relocation"
 		    : ", which the relocation does not apply to");
@@ -468,19 +519,21 @@ static void fail_relaxed(struct ctx *c, const struct krel *k, uint64_t at)
 
 static void fail_got_relaxed(struct ctx *c, const struct krel *k, uint64_t insn_at)
 {
+	char rn[40];
 	char w[128], s[256], i[48];
 	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s: kept as GOT relocation but "
 	    "the code was relaxed to %s of the symbol itself",
 	    c->im->path, where(c, k->P, w, sizeof w), k->P,
-	    fc_reloc_name(c->t, k->type), fmt_sym(k, s, sizeof s), fmt_insn(c, insn_at, i, sizeof i));
+	    rname(c, k->type, rn, sizeof rn), fmt_sym(k, s, sizeof s), fmt_insn(c, insn_at, i, sizeof i));
 	bad(c, k->P);
 }
 
 static void fail_text(struct ctx *c, const struct krel *k, const char *what)
 {
+	char rn[40];
 	char w[128], s[256];
 	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s %s", c->im->path,
-	    where(c, k->P, w, sizeof w), k->P, fc_reloc_name(c->t, k->type),
+	    where(c, k->P, w, sizeof w), k->P, rname(c, k->type, rn, sizeof rn),
 	    fmt_sym(k, s, sizeof s), what);
 	bad(c, k->P);
 }
@@ -583,7 +636,7 @@ static void branch_mismatch(struct ctx *c, const struct krel *k, uint64_t insn_a
 	if (have_want) {
 		fail_bytes(c, k, want, have, why);
 	} else {
-		char msg[400];
+		char msg[512];
 		snprintf(msg, sizeof msg, "cannot reach S+A = 0x%" PRIx64 " from here, and its branch "
 			 "does not go through a linker stub%s", k->SA, why);
 		fail_text(c, k, msg);
@@ -675,6 +728,8 @@ static void check_got(struct ctx *c, const struct krel *k, const uint8_t *out, s
 	}
 	}
 	size_t first = 0, n = got_form ? got_find(c, holds, &first) : 0;
+	if (n > 64)
+		n = 64; /* a value in many entries (0, for undefined weak symbols) */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t g = c->got[first + i].addr;
 		if (reapply(c, k->type, out, avail, k->P, g + add_a, buf) == 0 &&
@@ -696,6 +751,14 @@ static void check_got(struct ctx *c, const struct krel *k, const uint8_t *out, s
 	}
 	if (riscv)
 		hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
+	if (!got_form) {
+		/* Relaxed by its opcode, and not to S+A either. */
+		char extra[96], i[48];
+		snprintf(extra, sizeof extra, " (the code was relaxed to %s, of something else)",
+			 fmt_insn(c, insn_at, i, sizeof i));
+		fail_bytes(c, k, buf, out, extra);
+		return;
+	}
 	if (!n) {
 		c->r->checked--;
 		c->r->skipped++;
@@ -756,6 +819,8 @@ static void check_pcrel_lo(struct ctx *c, const struct krel *k, const uint8_t *o
 		 * halves reach (the AUIPC alone cannot tell entries of a page
 		 * apart). */
 		size_t first = 0, n = got_find(c, h->holds, &first);
+		if (n > 64)
+			n = 64;
 		size_t havail = 0;
 		const uint8_t *hp = fc_image_span(c->im, label, 16, &havail);
 		uint8_t hb[16];
@@ -804,6 +869,41 @@ static void check_one(struct ctx *c, struct krel *k)
 			return;
 		}
 		break;
+	case K_GPREL: {
+		/* An immediate off gp, written as a LO12 is. These types are
+		 * bfd's own (the psABI reserves their numbers): bfd keeps them
+		 * with -gp folded into the addend, so the immediate is S+A;
+		 * S+A-gp (gp = __global_pointer$) is accepted too. */
+		c->r->checked++;
+		if (!insn_fits(c->mach, k->type, out, avail)) {
+			fail_relaxed(c, k, k->P);
+			return;
+		}
+		const struct fc_sym *gp = c->t->gp_symbol ? fc_syms_by_name(&c->im->syms, c->t->gp_symbol)
+							  : NULL;
+		uint32_t as = k->type == R_RISCV_GPREL_I ? R_RISCV_LO12_I : R_RISCV_LO12_S;
+		int64_t v = (int64_t)k->SA;
+		if (v >= -2048 && v < 2048 && reapply(c, as, out, avail, k->P, k->SA, buf) == 0 &&
+		    !memcmp(buf, out, 4))
+			return;
+		uint8_t b2[16];
+		int64_t off = gp ? (int64_t)(k->SA - gp->addr) : INT64_MAX;
+		if (off >= -2048 && off < 2048 && reapply(c, as, out, avail, k->P, (uint64_t)off, b2) == 0 &&
+		    !memcmp(b2, out, 4))
+			return;
+		if (v >= -2048 && v < 2048) {
+			fail_bytes(c, k, buf, out, NULL);
+			return;
+		}
+		char msg[200];
+		snprintf(msg, sizeof msg, "cannot be re-applied here: neither S+A (0x%" PRIx64 ") nor S+A "
+			 "less %s fits the 12-bit immediate", k->SA, c->t->gp_symbol ? c->t->gp_symbol : "gp");
+		if (off >= -2048 && off < 2048)
+			fail_bytes(c, k, b2, out, " (S+A less __global_pointer$)");
+		else
+			fail_text(c, k, msg);
+		return;
+	}
 	case K_BRANCH:
 		break;
 	case K_X86_PC: {
@@ -866,6 +966,7 @@ struct kept_sec {
 /* Resolve one relocation; false (and counted) when it is not to check. */
 static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_pass, struct krel *k)
 {
+	char rn[40];
 	GElf_Rela rela;
 	if (!gelf_getrela(ks->rel, (int)i, &rela)) {
 		if (!lo_pass) {
@@ -899,7 +1000,7 @@ static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_
 			add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s names symbol %zu, "
 			    "which its symbol table does not have", c->im->path,
 			    where(c, k->P, w, sizeof w), k->P,
-			    fc_reloc_name(c->t, k->type), si);
+			    rname(c, k->type, rn, sizeof rn), si);
 			c->r->checked++;
 			bad(c, k->P);
 			return false;

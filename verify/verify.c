@@ -16,6 +16,7 @@
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "calltable.h"
+#include "keptrelocs.h"
 #include "cfi.h"
 #include "layout.h"
 #include "lines.h"
@@ -204,6 +205,27 @@ int fc_verify(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 	r->functions = m->nfuncs;
 	/* Segments and sections, whatever the case has. */
 	r->layout_failed = fc_layout_check(im, &r->msgs, &r->nmsgs);
+	/* Relocations the linker kept (--emit-relocs), against the code. */
+	struct fc_kept_result kr;
+	if (fc_kept_relocs_check(im, &kr) < 0) {
+		free(entry);
+		return -1;
+	}
+	if (kr.have) {
+		r->have_kept = true;
+		r->kept_relocs = kr.relocs;
+		r->kept_checked = kr.checked;
+		r->kept_failed = kr.failed;
+		r->kept_via_stub = kr.via_stub;
+		r->kept_skipped = kr.skipped;
+		r->msgs = fc_xrealloc(r->msgs, (r->nmsgs + kr.nmsgs + 1) * sizeof *r->msgs);
+		memcpy(r->msgs + r->nmsgs, kr.msgs, kr.nmsgs * sizeof *kr.msgs);
+		r->nmsgs += kr.nmsgs;
+		kr.nmsgs = 0; /* moved */
+		for (size_t i = 0; i < kr.nbad; i++)
+			note_bad(r, kr.bad[i]);
+	}
+	fc_kept_result_free(&kr);
 	if (m->record_calls) {
 		struct fc_calltable_result ct;
 		if (fc_calltable_check(im, m, jobs, &ct, &r->msgs, &r->nmsgs, r->bad, &r->nbad,
@@ -314,6 +336,14 @@ json_t *fc_verify_json(const struct fc_verify_result *r, size_t max_msgs)
 			 "instructions", (json_int_t)r->cfi_insns,
 			 "layout", "failed", (json_int_t)r->layout_failed,
 			 "seconds", r->seconds, "messages", msgs);
+	if (r->have_kept)
+		json_object_set_new(j, "kept_relocs",
+				    json_pack("{s:I, s:I, s:I, s:I, s:I}", "kept",
+					      (json_int_t)r->kept_relocs, "checked",
+					      (json_int_t)r->kept_checked, "failed",
+					      (json_int_t)r->kept_failed, "via_stub",
+					      (json_int_t)r->kept_via_stub, "skipped",
+					      (json_int_t)r->kept_skipped));
 	if (r->have_table)
 		json_object_set_new(j, "callsites",
 				    json_pack("{s:I, s:I}", "entries", (json_int_t)r->table_entries,

@@ -15,6 +15,8 @@ struct fc_verify_result {
 	uint64_t line_insns, line_ok, lines_failed;  /* instructions; functions failed */
 	uint64_t cfi_functions, cfi_failed, cfi_insns, frames_failed;
 	uint64_t layout_failed;  /* ELF layout findings */
+	bool have_kept;          /* --emit-relocs: relocations kept in the output */
+	uint64_t kept_relocs, kept_checked, kept_failed, kept_via_stub, kept_skipped;
 	bool have_table;         /* gen --record-calls: the call-site table */
 	uint64_t table_entries, table_failed;
 	char **msgs;   /* one line each, the binary's name first */
