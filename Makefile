@@ -22,7 +22,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
-.PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go clean
+.PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept clean
 all: farcall
 
 farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
@@ -62,13 +62,16 @@ check: deps
 	@$(MAKE) --no-print-directory farcall $(UNIT) $(TOOLS)
 	@tests/run.sh
 
-bench: bench-gen bench-emu bench-verify bench-go
+bench: bench-gen bench-emu bench-verify bench-go bench-kept
 bench-gen: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-gen.sh
 bench-emu: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-emu.sh
+bench-kept: deps
+	@$(MAKE) --no-print-directory farcall
+	@scripts/bench-kept.sh
 bench-go: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-go.sh
