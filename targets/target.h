@@ -137,6 +137,124 @@ struct fc_reloc_info {
 	enum fc_dyn dyn;
 };
 
+/* Relocations a link kept (--emit-relocs) are checked against the output
+ * by re-applying each (verify/keptrelocs.c). That works as it stands only
+ * for a relocation whose field holds S+A's encoding and nothing else; the
+ * class (relocs.def's fourth column) says which rule the check needs
+ * instead, so that it never has to know a type by its number. */
+enum fc_kept_class {
+	FC_KEPT_PLAIN,    /* S+A's encoding, re-applied with apply_reloc */
+	FC_KEPT_MARK,     /* R_*_NONE, RELAX, ALIGN: mean nothing alone, so in no
+	                   * count but the total */
+	FC_KEPT_DIFF,     /* half a label difference, whose value needs the other
+	                   * half: skipped */
+	FC_KEPT_BRANCH,   /* a direct branch: the linker may have sent it through
+	                   * a stub, so other bytes may still be right */
+	FC_KEPT_REL_END,  /* relative to the field's end, which ends its
+	                   * instruction (x86-64 rel32): when that instruction is a
+	                   * branch (branch_start), a BRANCH going to S+A+width;
+	                   * else PLAIN */
+	FC_KEPT_CALLPAIR, /* a call made of two instructions (RISC-V AUIPC+JALR):
+	                   * a BRANCH whose destination decode cannot give, and
+	                   * which linkers shorten to one instruction */
+	FC_KEPT_GOT,      /* the address of the symbol's GOT entry, which only the
+	                   * output's GOT can tell; linkers relax it to the
+	                   * symbol's own address and may keep the type */
+	FC_KEPT_TLS,      /* TLS offsets and descriptors: skipped */
+	FC_KEPT_PAIR_LO,  /* the low half of a PC-relative pair (RISC-V
+	                   * PCREL_LO12_I/S): its symbol labels the instruction
+	                   * holding the high half, whose value it takes */
+	FC_KEPT_GPREL,    /* an immediate off the global pointer, which only a
+	                   * linker's relaxation makes: apply_reloc does not know
+	                   * the type, and the value is S+A or S+A-gp (gprel) */
+	FC_KEPT_PAIR_HI = 0x80, /* or'ed in: the high half of such a pair, which
+	                         * its low halves name by its address */
+};
+
+/* One row of relocs.def as the check reads it. */
+struct fc_kept_kind {
+	uint32_t type;
+	const char *name;
+	uint8_t cls;   /* enum fc_kept_class, FC_KEPT_PAIR_HI or'ed in */
+	uint8_t width; /* bytes it covers: the output needs them all, and the
+	                * check compares them all */
+};
+
+/* The bytes a kept relocation sits on, to its type (fc_kept_ops.insn): a
+ * relocation on anything but its own kind of instruction is misplaced, or
+ * the linker changed the code under it and kept it as it was. */
+enum fc_kept_insn {
+	FC_KEPT_INSN_OTHER,   /* nothing the type applies to */
+	FC_KEPT_INSN_FITS,    /* an instruction the type applies to (data: any) */
+	FC_KEPT_INSN_RELAXED, /* what a relaxation linkers make of it leaves */
+};
+
+/* The code at an FC_KEPT_GOT relocation (fc_kept_ops.got). */
+enum fc_kept_got_form {
+	FC_KEPT_GOT_LOAD,   /* still reads the GOT entry, or the bytes cannot tell */
+	FC_KEPT_GOT_DIRECT, /* its opcode says it was relaxed to the direct form */
+	FC_KEPT_GOT_OTHER,  /* nothing the relocation applies to */
+};
+struct fc_kept_got {
+	uint8_t form;       /* enum fc_kept_got_form */
+	bool gdat;          /* the entry holds S+A and the field is for its address
+	                     * (AArch64's GDAT(S+A)); else the entry holds S and
+	                     * the field is for its address plus A (G+A) */
+	uint32_t direct;    /* the type that gives the direct form's field ... */
+	int64_t direct_add; /* ... for S+A+direct_add */
+	unsigned insn_back; /* the instruction starts this many bytes before the
+	                     * field (for messages, which name it) */
+};
+
+/* What verify's check of kept relocations must ask the target; each
+ * target's are in targets/<arch>/kept.c. Without them (kept NULL, or no
+ * kinds or insn) the check counts every kept relocation as skipped; without
+ * one of the others, the relocations of the classes that need it. */
+struct fc_kept_ops {
+	/* Every type of relocs.def, and the KEPT_ONLY ones outputs may keep
+	 * besides: how to check each, and the names of those t->relocs lacks,
+	 * for messages. A type not here is FC_KEPT_PLAIN, 4 bytes. */
+	const struct fc_kept_kind *kinds;
+	unsigned nkinds;
+	/* Whether p (avail bytes readable) holds an instruction relocation
+	 * `type` goes on, or what a known relaxation of it leaves. When
+	 * re-applying does not reproduce the bytes, this tells a wrong value
+	 * from a relaxation that left the kept relocation behind and from a
+	 * misplaced relocation, and the message says which. */
+	enum fc_kept_insn (*insn)(uint32_t type, const uint8_t *p, size_t avail);
+	/* FC_KEPT_REL_END at p, the field's first byte (before bytes readable
+	 * before it): how many bytes before p its instruction starts when it
+	 * is a direct branch, 0 when it is none. Only the bytes before the
+	 * field say whether it is a branch (then a stub may stand between) or
+	 * a data reference. */
+	unsigned (*branch_start)(uint32_t type, const uint8_t *p, size_t before);
+	/* FC_KEPT_GOT at p (before bytes readable before it, avail from it):
+	 * the form of the code, and how the GOT entry's address and the
+	 * direct form's value go into the field. The type alone does not say
+	 * which: linkers relax GOT accesses in place and most keep the type.
+	 * Also asked for the low half of a pair whose high half is FC_KEPT_GOT
+	 * (RISC-V PCREL_LO12_I of a GOT_HI20), for its form alone. */
+	void (*got)(uint32_t type, const uint8_t *p, size_t before, size_t avail,
+		    struct fc_kept_got *g);
+	/* FC_KEPT_CALLPAIR at p (address P): where the pair goes, which takes
+	 * both instructions where decode sees one. false: the bytes do not
+	 * say. */
+	bool (*pair_dest)(uint32_t type, const uint8_t *p, size_t avail, uint64_t P, uint64_t *dest);
+	/* FC_KEPT_GPREL: the type whose field it is written as (*as) and how
+	 * many bits that field holds, signed; 0: it cannot be re-applied.
+	 * These types are a linker's own: apply_reloc does not know them. */
+	unsigned (*gprel)(uint32_t type, uint32_t *as);
+	/* FC_KEPT_PAIR_LO whose label has no kept high half: whether p, at the
+	 * label, is no longer an instruction a high half goes on. Then
+	 * relaxation deleted the high half, which must take its low halves
+	 * with it; else its relocation was merely not kept. */
+	bool (*pair_hi_gone)(const uint8_t *p, size_t avail);
+	/* What messages about a pair call the high half's instruction and the
+	 * low half ("AUIPC", "LO12"): the arch's own words, which its users
+	 * look for. */
+	const char *pair_hi_insn, *pair_lo_name;
+};
+
 struct uc_struct;
 
 struct target {
@@ -184,6 +302,9 @@ struct target {
 
 	const struct fc_reloc_info *relocs; /* from relocs.def */
 	unsigned nrelocs;
+	/* How verify checks the relocations a link kept (--emit-relocs);
+	 * NULL: it counts them as skipped. */
+	const struct fc_kept_ops *kept;
 	const struct fc_form *forms;
 	unsigned nforms;
 
@@ -243,6 +364,11 @@ struct target {
 	size_t (*enc_jump_abs)(uint8_t *buf, uint64_t at, uint64_t dest);
 	size_t (*enc_jump)(uint8_t *buf, uint64_t at, uint64_t dest);
 };
+
+/* Declared here for the targets' tables (targets/<arch>/<arch>.c), which
+ * point at their own; defined in targets/<arch>/kept.c, apart from the rest
+ * of the arch, as only the one check uses them. */
+extern const struct fc_kept_ops fc_kept_arm64, fc_kept_amd64, fc_kept_riscv64;
 
 const struct target *fc_target_find(const char *name);
 /* The target for an e_machine, NULL when no target knows it. */

@@ -6,16 +6,17 @@
  * itself allocated, linked to .symtab, sh_info an SHF_ALLOC section) is
  * re-applied to a copy of the output's bytes at r_offset with the target's
  * apply_reloc, for S+A (S the symbol's value, a section symbol's sh_addr, 0
- * for an undefined weak one), and the copy must equal the output. The
- * instruction word(s) the relocation touches are compared: 8 bytes for
- * 64-bit data and for R_RISCV_CALL(_PLT) (AUIPC+JALR), 2 for RVC types, 4
- * otherwise. The rules where the value is not plainly S+A:
+ * for an undefined weak one), and the copy must equal the output. All this
+ * file knows of a type is its class and width (relocs.def, enum
+ * fc_kept_class) and what the target's kept hooks answer (struct
+ * fc_kept_ops, targets/<arch>/kept.c, where each arch's forms and
+ * relaxations are described). The width's bytes are compared: both words
+ * of a call pair. The rules where the value is not plainly S+A:
  *
- * - Branches (arm64 CALL26, JUMP26, CONDBR19, TSTBR14; x86-64 PC32/PLT32
- *   on a CALL, JMP or Jcc, whose target is S+A+4; RISC-V JAL, BRANCH,
- *   RVC_JUMP/BRANCH, CALL(_PLT)) may go through a linker stub. When the
- *   output's branch goes elsewhere than the target, it is accepted and
- *   counted as via_stub, except when it lands
+ * - Branches (BRANCH, CALLPAIR, and REL_END where branch_start finds a
+ *   branch, whose target is then S+A+width) may go through a linker stub.
+ *   When the output's branch goes elsewhere than the target, it is
+ *   accepted and counted as via_stub, except when it lands
  *     - inside the object around the target (its function): a wrong offset;
  *     - inside a sized symbol whose name is no linker stub's (lld
  *       "__...Thunk_f", bfd "__f_veneer", mold "f$thunk3" and "f$plt", Go
@@ -26,37 +27,34 @@
  *       executable or decodes as a trap (the padding after a stub).
  *   emu executes every call through whatever is there; this only says
  *   that the kept relocation still names the branch's final target.
- * - GOT relocations (arm64 ADR_GOT_PAGE, LD64_GOT_LO12_NC; x86-64 GOTPCREL,
- *   GOTPCRELX, REX_GOTPCRELX; RISC-V GOT_HI20 and the PCREL_LO12 of its
- *   AUIPC) are re-applied for the GOT entry's address: the words of the
- *   output's .got* sections holding the symbol's address (after the dynamic
- *   relocations, as emu loads the image) are the candidates, and one of
- *   them must reproduce the bytes (arm64: GDAT(S+A); x86-64, RISC-V: G+A).
- *   When the code was relaxed to address the symbol directly (ADRP+ADD,
- *   NOP+ADR, LEA, AUIPC+ADDI) and the kept relocation still says GOT, that
- *   is a failure "kept as GOT relocation but the code was relaxed"; bfd
- *   changes the type when it relaxes (R_X86_64_32S, PC32), lld, mold and
- *   gold do not. When no entry holds the address and the code is not the
- *   direct form either, the relocation is skipped (a relaxed opcode with a
- *   wrong value is a failure).
- * - RISC-V PCREL_LO12_I/S take the value of the PCREL_HI20 or GOT_HI20 kept
- *   at the AUIPC their symbol labels (found after every other relocation,
- *   by address); with none there they are skipped, or fail when the AUIPC
- *   itself is gone. bfd's GPREL_I/S (relaxed LUI+ADDI, -gp folded into the
- *   addend) must give S+A (or S+A-__global_pointer$) in the immediate.
+ * - GOT relocations are re-applied for the GOT entry's address: the words
+ *   of the output's .got* sections holding the symbol's address (after the
+ *   dynamic relocations, as emu loads the image) are the candidates, and
+ *   one of them must reproduce the bytes (for GDAT(S+A) or G+A, as the
+ *   target's got hook says). When the code was relaxed to address the
+ *   symbol directly and the kept relocation still says GOT, that is a
+ *   failure "kept as GOT relocation but the code was relaxed". When no
+ *   entry holds the address and the code is not the direct form either,
+ *   the relocation is skipped (a relaxed opcode with a wrong value is a
+ *   failure).
+ * - PAIR_LO relocations take the value of the PAIR_HI one kept at the
+ *   instruction their symbol labels (found after every other relocation,
+ *   by address); with none there they are skipped, or fail when that
+ *   instruction is gone (pair_hi_gone). GPREL ones (an immediate off gp)
+ *   must give S+A (or S+A-gp) in the immediate.
  * - A kept relocation on an instruction not of its kind is a failure: "...
- *   relaxed without updating the kept relocation" for the relaxations
- *   linkers make (RISC-V AUIPC+JALR to JAL or C.J; arm64 ADRP+ADD to
- *   NOP+ADR), "... which the relocation does not apply to" otherwise (a
- *   misplaced relocation).
- * - Skipped (counted): types apply_reloc does not know (TLS, IRELATIVE,
- *   RVC_LUI), RISC-V label differences (ADD*, SUB*, SET*, ULEB128: their
- *   value is the difference of two relocations), symbols undefined and not
- *   weak (resolved at run time), TLS and IFUNC symbols.
- *   Ignored (in relocs only): R_*_NONE, R_RISCV_RELAX, R_RISCV_ALIGN.
+ *   relaxed without updating the kept relocation" for what the
+ *   relaxations linkers make leave (the insn hook says which), "... which
+ *   the relocation does not apply to" otherwise (a misplaced relocation).
+ * - Skipped (counted): types apply_reloc does not know, label differences
+ *   (DIFF: their value is the difference of two relocations), TLS,
+ *   symbols undefined and not weak (resolved at run time), TLS and IFUNC
+ *   symbols, and the classes whose hook the target lacks (all of them when
+ *   it has no kept hooks). Ignored (in relocs only): MARK.
  *
- * One pass over the relocations (two on RISC-V), a binary search per
- * branch or GOT relocation, nothing allocated per relocation but messages.
+ * One pass over the relocations (two where the target has PAIR_LO types),
+ * a binary search per branch or GOT relocation, nothing allocated per
+ * relocation but messages.
  * Messages: "<path>: <where> (0x<P>): kept <type> <symbol>+0x<A> gives
  * <re-applied>, the output has <bytes>", the bytes as the instruction or
  * data words they are; <where> is fc_syms_fmt's, or "<section>+0x<off>"
@@ -76,152 +74,13 @@
 
 #define add fc_strv_addf
 
-#ifndef R_RISCV_SET_ULEB128
-#define R_RISCV_SET_ULEB128 60
-#define R_RISCV_SUB_ULEB128 61
-#endif
-
-enum kclass {
-	K_PLAIN,    /* S+A into a field */
-	K_MARK,     /* NONE, RELAX, ALIGN: nothing to apply */
-	K_DIFF,     /* RISC-V label differences: skipped */
-	K_BRANCH,   /* a direct branch: a stub may stand between */
-	K_X86_PC,   /* x86-64 PC32/PLT32: a branch when its instruction is one */
-	K_CALLPAIR, /* RISC-V AUIPC+JALR */
-	K_GOT,      /* the field holds the GOT entry's address (or part of it) */
-	K_HI,       /* RISC-V PCREL_HI20 (plain, but remembered for its LO12) */
-	K_HI_TLS,   /* RISC-V TLS_GOT_HI20, TLS_GD_HI20: skipped, and their LO12 */
-	K_PCREL_LO, /* RISC-V %pcrel_lo: the value of the HI20 at its label */
-	K_GPREL,    /* RISC-V GPREL_I/S (bfd's relaxed LUI+ADDI): S+A-gp in 12 bits */
-};
-
+/* A type as the check sees it: relocs.def's class and width, the pair's
+ * high half apart. */
 struct kind {
-	uint8_t cls;
+	uint8_t cls;  /* enum fc_kept_class, FC_KEPT_PAIR_HI masked */
 	uint8_t width;
+	bool hi;      /* FC_KEPT_PAIR_HI: remembered for the low halves */
 };
-
-static struct kind classify(uint16_t mach, uint32_t type)
-{
-	switch (mach) {
-	case EM_AARCH64:
-		switch (type) {
-		case R_AARCH64_NONE: return (struct kind){K_MARK, 0};
-		case R_AARCH64_ABS64:
-		case R_AARCH64_PREL64: return (struct kind){K_PLAIN, 8};
-		case R_AARCH64_CALL26:
-		case R_AARCH64_JUMP26:
-		case R_AARCH64_CONDBR19:
-		case R_AARCH64_TSTBR14: return (struct kind){K_BRANCH, 4};
-		case R_AARCH64_ADR_GOT_PAGE:
-		case R_AARCH64_LD64_GOT_LO12_NC: return (struct kind){K_GOT, 4};
-		}
-		break;
-	case EM_X86_64:
-		switch (type) {
-		case R_X86_64_NONE: return (struct kind){K_MARK, 0};
-		case R_X86_64_64:
-		case R_X86_64_PC64: return (struct kind){K_PLAIN, 8};
-		case R_X86_64_PC32:
-		case R_X86_64_PLT32: return (struct kind){K_X86_PC, 4};
-		case R_X86_64_GOTPCREL:
-		case R_X86_64_GOTPCRELX:
-		case R_X86_64_REX_GOTPCRELX: return (struct kind){K_GOT, 4};
-		}
-		break;
-	case EM_RISCV:
-		switch (type) {
-		case R_RISCV_NONE:
-		case R_RISCV_RELAX:
-		case R_RISCV_ALIGN: return (struct kind){K_MARK, 0};
-		case R_RISCV_ADD8: case R_RISCV_ADD16: case R_RISCV_ADD32: case R_RISCV_ADD64:
-		case R_RISCV_SUB6: case R_RISCV_SUB8: case R_RISCV_SUB16: case R_RISCV_SUB32:
-		case R_RISCV_SUB64: case R_RISCV_SET6: case R_RISCV_SET8: case R_RISCV_SET16:
-		case R_RISCV_SET32: case R_RISCV_SET_ULEB128: case R_RISCV_SUB_ULEB128:
-			return (struct kind){K_DIFF, 0};
-		case R_RISCV_64: return (struct kind){K_PLAIN, 8};
-		case R_RISCV_CALL:
-		case R_RISCV_CALL_PLT: return (struct kind){K_CALLPAIR, 8};
-		case R_RISCV_JAL:
-		case R_RISCV_BRANCH: return (struct kind){K_BRANCH, 4};
-		case R_RISCV_RVC_JUMP:
-		case R_RISCV_RVC_BRANCH: return (struct kind){K_BRANCH, 2};
-		case R_RISCV_RVC_LUI: return (struct kind){K_PLAIN, 2};
-		case R_RISCV_GOT_HI20: return (struct kind){K_GOT, 4};
-		case R_RISCV_PCREL_HI20: return (struct kind){K_HI, 4};
-		case R_RISCV_TLS_GOT_HI20:
-		case R_RISCV_TLS_GD_HI20: return (struct kind){K_HI_TLS, 4};
-		case R_RISCV_PCREL_LO12_I:
-		case R_RISCV_PCREL_LO12_S: return (struct kind){K_PCREL_LO, 4};
-		case R_RISCV_GPREL_I:
-		case R_RISCV_GPREL_S: return (struct kind){K_GPREL, 4};
-		}
-		break;
-	}
-	return (struct kind){K_PLAIN, 4};
-}
-
-/* Is the instruction at p of the kind relocation `type` goes on? (Data
- * relocations: always.) */
-static bool insn_fits(uint16_t mach, uint32_t type, const uint8_t *p, size_t avail)
-{
-	if (avail < 2)
-		return false;
-	if (mach == EM_AARCH64) {
-		if (avail < 4)
-			return false;
-		uint32_t w = fc_rd32(p);
-		switch (type) {
-		case R_AARCH64_CALL26: return (w & 0xfc000000u) == 0x94000000u;
-		case R_AARCH64_JUMP26: return (w & 0xfc000000u) == 0x14000000u;
-		case R_AARCH64_CONDBR19:
-			return (w & 0xff000010u) == 0x54000000u || (w & 0x7e000000u) == 0x34000000u;
-		case R_AARCH64_TSTBR14: return (w & 0x7e000000u) == 0x36000000u;
-		case R_AARCH64_LD_PREL_LO19: return (w & 0x3b000000u) == 0x18000000u;
-		case R_AARCH64_ADR_PREL_PG_HI21:
-		case R_AARCH64_ADR_GOT_PAGE: return (w & 0x9f000000u) == 0x90000000u;
-		case R_AARCH64_ADD_ABS_LO12_NC: return (w & 0x7f000000u) == 0x11000000u;
-		case R_AARCH64_LDST64_ABS_LO12_NC:
-		case R_AARCH64_LD64_GOT_LO12_NC: return (w & 0xff800000u) == 0xf9000000u;
-		case R_AARCH64_MOVW_UABS_G0_NC:
-		case R_AARCH64_MOVW_UABS_G1_NC:
-		case R_AARCH64_MOVW_UABS_G2_NC:
-		case R_AARCH64_MOVW_UABS_G3: return (w & 0x1f800000u) == 0x12800000u;
-		}
-		return true;
-	}
-	if (mach == EM_RISCV) {
-		uint16_t h = fc_rd16(p);
-		if (type == R_RISCV_RVC_JUMP)
-			return (h & 0xe003u) == 0xa001u || (h & 0xe003u) == 0x2001u;
-		if (type == R_RISCV_RVC_BRANCH)
-			return (h & 0xe003u) == 0xc001u || (h & 0xe003u) == 0xe001u;
-		if (type == R_RISCV_RVC_LUI)
-			return (h & 0xe003u) == 0x6001u;
-		uint32_t w = avail >= 4 ? fc_rd32(p) : 0;
-		unsigned op = w & 0x7f;
-		switch (type) {
-		case R_RISCV_CALL:
-		case R_RISCV_CALL_PLT:
-			return avail >= 8 && op == 0x17 && (fc_rd32(p + 4) & 0x707fu) == 0x67u;
-		case R_RISCV_JAL: return op == 0x6f;
-		case R_RISCV_BRANCH: return op == 0x63;
-		case R_RISCV_PCREL_HI20:
-		case R_RISCV_GOT_HI20:
-		case R_RISCV_TLS_GOT_HI20:
-		case R_RISCV_TLS_GD_HI20: return op == 0x17;
-		case R_RISCV_HI20: return op == 0x37;
-		case R_RISCV_LO12_I:
-		case R_RISCV_PCREL_LO12_I:
-		case R_RISCV_GPREL_I:
-			return op == 0x13 || op == 0x03 || op == 0x67 || op == 0x1b || op == 0x07;
-		case R_RISCV_LO12_S:
-		case R_RISCV_PCREL_LO12_S:
-		case R_RISCV_GPREL_S: return op == 0x23 || op == 0x27;
-		}
-		return true;
-	}
-	return true;
-}
 
 /* Linker stubs by name: lld "__AArch64ADRPThunk_f" (any "__...Thunk"),
  * bfd "__f_veneer", mold "f$thunk3" and "f$plt", Go "f-tramp0", "f@plt". */
@@ -244,12 +103,13 @@ struct gslot {
 	uint64_t value, addr;
 };
 
-/* A RISC-V AUIPC's kept relocation, for the PCREL_LO12s that point at it. */
+/* The kept relocation of a pair's high half (RISC-V: on the AUIPC), for
+ * the low halves that point at it. */
 enum { HI_UNKNOWN, HI_OK, HI_RELAXED };
 struct hient {
 	uint64_t addr;
 	uint64_t t;      /* what the pair addresses: S+A, or the GOT entry + A */
-	uint64_t holds;  /* GOT_HI20: what its GOT entry holds (S), and A */
+	uint64_t holds;  /* FC_KEPT_GOT: what its GOT entry holds, and A */
 	uint64_t a;
 	uint32_t type;
 	uint8_t state;
@@ -258,8 +118,10 @@ struct hient {
 struct ctx {
 	struct fc_image *im;
 	const struct target *t;
+	const struct fc_kept_ops *ops; /* t->kept */
+	struct fc_kept_kind *kinds;    /* ops->kinds by type */
+	size_t nkinds;
 	struct fc_kept_result *r;
-	uint16_t mach;
 	struct sec *secs;
 	size_t nsecs;
 	struct gslot *got;
@@ -292,6 +154,35 @@ static int by_hiaddr(const void *a, const void *b)
 {
 	const struct hient *x = a, *y = b;
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int by_type(const void *a, const void *b)
+{
+	const struct fc_kept_kind *x = a, *y = b;
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+/* The target's row for a type, NULL when it has none. */
+static const struct fc_kept_kind *kind_row(const struct ctx *c, uint32_t type)
+{
+	struct fc_kept_kind key = {.type = type};
+	return c->nkinds ? bsearch(&key, c->kinds, c->nkinds, sizeof *c->kinds, by_type) : NULL;
+}
+
+static struct kind classify(const struct ctx *c, uint32_t type)
+{
+	const struct fc_kept_kind *r = kind_row(c, type);
+	if (!r)
+		return (struct kind){FC_KEPT_PLAIN, 4, false};
+	return (struct kind){(uint8_t)(r->cls & ~FC_KEPT_PAIR_HI), r->width,
+			     (r->cls & FC_KEPT_PAIR_HI) != 0};
+}
+
+/* Is the instruction at p of the kind relocation `type` goes on? (Data
+ * relocations: always.) */
+static bool insn_fits(const struct ctx *c, uint32_t type, const uint8_t *p, size_t avail)
+{
+	return c->ops->insn(type, p, avail) == FC_KEPT_INSN_FITS;
 }
 
 /* Every 8-byte word of the output's .got* sections, by value. */
@@ -361,25 +252,15 @@ static struct hient *hi_add(struct ctx *c, uint64_t addr, uint32_t type, uint64_
 	return &c->hi[c->nhi++];
 }
 
-/* The relocation's name: relocs.def's, a few more this file knows, or
- * "relocation type N". */
+/* The relocation's name: relocs.def's, the target's kept kinds' (types
+ * only outputs have), or "relocation type N". */
 static const char *rname(const struct ctx *c, uint32_t type, char *buf, size_t len)
 {
 	if (fc_reloc_info(c->t, type))
 		return fc_reloc_name(c->t, type);
-	static const struct { uint16_t mach; uint32_t type; const char *name; } more[] = {
-		{EM_RISCV, R_RISCV_GPREL_I, "R_RISCV_GPREL_I"},
-		{EM_RISCV, R_RISCV_GPREL_S, "R_RISCV_GPREL_S"},
-		{EM_RISCV, R_RISCV_RVC_LUI, "R_RISCV_RVC_LUI"},
-		{EM_RISCV, R_RISCV_TLS_GOT_HI20, "R_RISCV_TLS_GOT_HI20"},
-		{EM_RISCV, R_RISCV_TLS_GD_HI20, "R_RISCV_TLS_GD_HI20"},
-		{EM_X86_64, R_X86_64_GOT32, "R_X86_64_GOT32"},
-		{EM_X86_64, R_X86_64_GOTPC32, "R_X86_64_GOTPC32"},
-		{EM_X86_64, R_X86_64_GOTPCREL64, "R_X86_64_GOTPCREL64"},
-	};
-	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
-		if (more[i].mach == c->mach && more[i].type == type)
-			return more[i].name;
+	const struct fc_kept_kind *r = kind_row(c, type);
+	if (r && r->name)
+		return r->name;
 	snprintf(buf, len, "relocation type %u", type);
 	return buf;
 }
@@ -418,13 +299,19 @@ static const char *fmt_bytes(const struct krel *k, const uint8_t *p, char *buf, 
 {
 	if (k->k.width == 2)
 		snprintf(buf, len, "0x%04x", fc_rd16(p));
-	else if (k->k.width == 8 && k->k.cls == K_CALLPAIR)
+	else if (k->k.width == 8 && k->k.cls == FC_KEPT_CALLPAIR)
 		snprintf(buf, len, "0x%08x 0x%08x", fc_rd32(p), fc_rd32(p + 4));
 	else if (k->k.width == 8)
 		snprintf(buf, len, "0x%016" PRIx64, fc_rd64(p));
 	else
 		snprintf(buf, len, "0x%08x", fc_rd32(p));
 	return buf;
+}
+
+/* The article before a name in capitals: "an" ADD, "a" JAL. */
+static const char *an(const char *name)
+{
+	return name[0] && strchr("AEIOU", name[0]) ? "an" : "a";
 }
 
 /* "a JAL", "an ADD": the instruction at addr, by its mnemonic; "no
@@ -448,31 +335,8 @@ static const char *fmt_insn(struct ctx *c, uint64_t addr, char *buf, size_t len)
 		i++;
 	}
 	m[i] = 0;
-	snprintf(buf, len, "%s %s", strchr("AEIOU", m[0]) && m[0] ? "an" : "a", m);
+	snprintf(buf, len, "%s %s", an(m), m);
 	return buf;
-}
-
-/* The relaxations linkers are known to make, recognised by what they
- * leave: RISC-V AUIPC+JALR to JAL or C.J, lld's arm64 ADRP+ADD (and
- * ADRP+LDR from the GOT) to NOP+ADR. */
-static bool known_relaxation(uint16_t mach, uint32_t type, const uint8_t *p, size_t avail)
-{
-	if (avail < 2)
-		return false;
-	if (mach == EM_RISCV && (type == R_RISCV_CALL || type == R_RISCV_CALL_PLT)) {
-		uint16_t h = fc_rd16(p);
-		if ((h & 3) != 3)
-			return (h & 0xe003u) == 0xa001u || (h & 0xe003u) == 0x2001u;
-		return avail >= 4 && (fc_rd32(p) & 0x7f) == 0x6f;
-	}
-	if (mach == EM_AARCH64 && avail >= 4) {
-		uint32_t w = fc_rd32(p);
-		if (type == R_AARCH64_ADR_PREL_PG_HI21 || type == R_AARCH64_ADR_GOT_PAGE)
-			return w == 0xd503201fu; /* nop */
-		if (type == R_AARCH64_ADD_ABS_LO12_NC || type == R_AARCH64_LD64_GOT_LO12_NC)
-			return (w & 0x9f000000u) == 0x10000000u; /* adr */
-	}
-	return false;
 }
 
 static void bad(struct ctx *c, uint64_t P)
@@ -507,8 +371,8 @@ static void fail_relaxed(struct ctx *c, const struct krel *k, uint64_t at)
 	}
 	size_t avail = 0;
 	const uint8_t *p = fc_image_span(c->im, at, 16, &avail);
-	bool relaxed = at == k->P ? p && known_relaxation(c->mach, k->type, p, avail)
-				  : true; /* a PCREL_LO12 whose AUIPC is gone */
+	bool relaxed = at == k->P ? p && c->ops->insn(k->type, p, avail) == FC_KEPT_INSN_RELAXED
+				  : true; /* a pair's low half whose high half is gone */
 	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s but the code there%s is %s%s",
 	    c->im->path, where(c, k->P, w, sizeof w), k->P, rname(c, k->type, rn, sizeof rn),
 	    fmt_sym(k, s, sizeof s), aw, fmt_insn(c, at, i, sizeof i),
@@ -612,11 +476,9 @@ static void branch_mismatch(struct ctx *c, const struct krel *k, uint64_t insn_a
 	enum fc_insn_type it = FC_INSN_OTHER;
 	uint64_t dest = 0;
 	bool known = false;
-	if (k->k.cls == K_CALLPAIR) {
-		/* auipc rX, hi; jalr rY, lo(rX) */
-		uint32_t a = fc_rd32(have), j = fc_rd32(have + 4);
-		dest = k->P + (uint64_t)fc_sext(a & 0xfffff000u, 32) + (uint64_t)fc_sext(j >> 20, 12);
-		known = true;
+	if (k->k.cls == FC_KEPT_CALLPAIR) {
+		/* decode sees one instruction of the pair; the target reads both */
+		known = c->ops->pair_dest(k->type, have, k->k.width, k->P, &dest);
 	} else if (p && c->t->decode(p, avail, insn_at, &it, &dest) &&
 		   (it == FC_INSN_CALL || it == FC_INSN_JUMP || it == FC_INSN_JUMP_COND)) {
 		known = true;
@@ -625,9 +487,9 @@ static void branch_mismatch(struct ctx *c, const struct krel *k, uint64_t insn_a
 		fail_relaxed(c, k, insn_at);
 		return;
 	}
-	/* Where the branch must go: S+A, or for x86-64's rel32 (relative to
-	 * the end of the instruction, A = -4) S+A+4. */
-	uint64_t tgt = k->k.cls == K_X86_PC ? k->SA + 4 : k->SA;
+	/* Where the branch must go: S+A, or for a field relative to its own
+	 * end, which ends the instruction (x86-64's rel32, A = -4), S+A+width. */
+	uint64_t tgt = k->k.cls == FC_KEPT_REL_END ? k->SA + k->k.width : k->SA;
 	char why[320] = "";
 	if (dest != tgt && via_stub(c, k, tgt, dest, why, sizeof why)) {
 		c->r->via_stub++;
@@ -653,103 +515,69 @@ static int reapply(struct ctx *c, uint32_t type, const uint8_t *out, size_t avai
 	return c->t->apply_reloc(type, buf, P, v);
 }
 
-/* x86-64: where the instruction whose 32-bit field is at P starts, when it
- * is a CALL, JMP or Jcc rel32 (0 when not). */
-static uint64_t x86_branch_start(struct ctx *c, uint64_t P)
+/* The output's bytes around a field at P, for hooks that read what comes
+ * before it (an opcode before its displacement): out's avail bytes from P,
+ * and before them the most of MAX_BEFORE that the image has, copied to win;
+ * returns where P is in win. */
+#define MAX_BEFORE 16
+static const uint8_t *around(struct ctx *c, uint64_t P, const uint8_t *out, size_t avail,
+			     uint8_t win[MAX_BEFORE + 16], size_t *before)
 {
-	const uint8_t *b = P >= 2 ? fc_image_ptr(c->im, P - 2, 2) : NULL;
-	if (!b)
-		return 0;
-	if (b[1] == 0xe8 || b[1] == 0xe9)
-		return b[0] == 0x67 ? P - 2 : P - 1; /* addr32 call: a relaxed GOTPCRELX call */
-	if (b[0] == 0x0f && b[1] >= 0x80 && b[1] <= 0x8f)
-		return P - 2;
-	return 0;
+	size_t n = MAX_BEFORE;
+	const uint8_t *b = NULL;
+	for (; n; n--)
+		if (P >= n && (b = fc_image_ptr(c->im, P - n, n)))
+			break;
+	if (n)
+		memcpy(win, b, n);
+	memcpy(win + n, out, avail < 16 ? avail : 16);
+	*before = n;
+	return win + n;
 }
 
 static void check_got(struct ctx *c, const struct krel *k, const uint8_t *out, size_t avail)
 {
-	uint8_t buf[16];
-	uint32_t direct = 0;    /* the type of the direct form */
-	uint64_t direct_v = k->SA;
-	bool got_form = true;   /* the code is the GOT form (or cannot tell) */
-	bool riscv = k->type == R_RISCV_GOT_HI20;
-	uint64_t insn_at = k->P;
-	/* What the GOT entry holds, and what goes with its address into the
-	 * field: arm64's GOT relocations are for GDAT(S+A), x86-64's and
-	 * RISC-V's for G + A. */
-	uint64_t holds = k->SA, add_a = 0;
+	uint8_t buf[16], win[MAX_BEFORE + 16];
+	size_t before = 0;
+	const uint8_t *p = around(c, k->P, out, avail, win, &before);
+	struct fc_kept_got g;
 	c->r->checked++;
-	switch (k->type) {
-	case R_AARCH64_ADR_GOT_PAGE:
-		direct = R_AARCH64_ADR_PREL_PG_HI21;
-		if (!insn_fits(c->mach, k->type, out, avail)) {
-			fail_relaxed(c, k, k->P);
-			return;
-		}
-		break;
-	case R_AARCH64_LD64_GOT_LO12_NC:
-		direct = R_AARCH64_ADD_ABS_LO12_NC;
-		if ((fc_rd32(out) & 0x7f000000u) == 0x11000000u) {
-			got_form = false;
-		} else if (!insn_fits(c->mach, k->type, out, avail)) {
-			fail_relaxed(c, k, k->P);
-			return;
-		}
-		break;
-	case R_RISCV_GOT_HI20:
-		direct = R_RISCV_PCREL_HI20;
-		holds = k->S, add_a = k->A;
-		if (!insn_fits(c->mach, k->type, out, avail)) {
+	c->ops->got(k->type, p, before, avail, &g);
+	if (g.form == FC_KEPT_GOT_OTHER) {
+		if (k->k.hi)
 			hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
-			fail_relaxed(c, k, k->P);
-			return;
-		}
-		break;
-	default: { /* x86-64 GOTPCREL, GOTPCRELX, REX_GOTPCRELX */
-		holds = k->S, add_a = k->A;
-		direct = R_X86_64_PC32;
-		const uint8_t *b = k->P >= 3 ? fc_image_ptr(c->im, k->P - 3, 3) : NULL;
-		if (!b)
-			break;
-		insn_at = k->P - 2;
-		if (b[1] == 0x8b || b[1] == 0xff) /* mov m, r; call/jmp *m: the GOT form */
-			break;
-		got_form = false;
-		if (b[1] == 0x8d || b[1] == 0xc7) { /* lea m, r; mov $imm32, r */
-			if (b[1] == 0xc7)
-				direct = R_X86_64_32S, direct_v = k->SA + 4;
-			if ((b[0] & 0xf0) == 0x40) /* REX */
-				insn_at = k->P - 3;
-		} else if (b[2] == 0xe8 || b[2] == 0xe9) { /* addr32 call; jmp + nop */
-			insn_at = b[1] == 0x67 ? k->P - 2 : k->P - 1;
-		}
-		break;
+		fail_relaxed(c, k, k->P);
+		return;
 	}
-	}
+	bool got_form = g.form == FC_KEPT_GOT_LOAD; /* (or cannot tell) */
+	uint64_t insn_at = k->P - g.insn_back;
+	uint64_t direct_v = k->SA + (uint64_t)g.direct_add;
+	/* What the GOT entry holds, and what goes with its address into the
+	 * field: GDAT(S+A), or G + A. */
+	uint64_t holds = g.gdat ? k->SA : k->S, add_a = g.gdat ? 0 : k->A;
 	size_t first = 0, n = got_form ? got_find(c, holds, &first) : 0;
 	if (n > 64)
 		n = 64; /* a value in many entries (0, for undefined weak symbols) */
 	for (size_t i = 0; i < n; i++) {
-		uint64_t g = c->got[first + i].addr;
-		if (reapply(c, k->type, out, avail, k->P, g + add_a, buf) == 0 &&
+		uint64_t e = c->got[first + i].addr;
+		if (reapply(c, k->type, out, avail, k->P, e + add_a, buf) == 0 &&
 		    !memcmp(buf, out, k->k.width)) {
-			if (riscv) {
-				struct hient *h = hi_add(c, k->P, k->type, g + add_a, HI_OK);
+			if (k->k.hi) {
+				struct hient *h = hi_add(c, k->P, k->type, e + add_a, HI_OK);
 				h->holds = holds, h->a = add_a;
 			}
 			return;
 		}
 	}
 	/* The direct form: the code addresses S+A itself. */
-	if (reapply(c, direct, out, avail, k->P, direct_v, buf) == 0 &&
+	if (reapply(c, g.direct, out, avail, k->P, direct_v, buf) == 0 &&
 	    !memcmp(buf, out, k->k.width)) {
-		if (riscv)
+		if (k->k.hi)
 			hi_add(c, k->P, k->type, k->SA, HI_RELAXED);
 		fail_got_relaxed(c, k, insn_at);
 		return;
 	}
-	if (riscv)
+	if (k->k.hi)
 		hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
 	if (!got_form) {
 		/* Relaxed by its opcode, and not to S+A either. */
@@ -768,19 +596,22 @@ static void check_got(struct ctx *c, const struct krel *k, const uint8_t *out, s
 	fail_bytes(c, k, buf, out, " (for its GOT entry)");
 }
 
-/* A RISC-V PCREL_LO12_I/S: the value of the HI20 at its label. */
-static void check_pcrel_lo(struct ctx *c, const struct krel *k, const uint8_t *out, size_t avail)
+/* The low half of a PC-relative pair: the value of the high half at its
+ * label. */
+static void check_pair_lo(struct ctx *c, const struct krel *k, const uint8_t *out, size_t avail)
 {
 	uint8_t buf[16];
-	/* The label: a local symbol at the AUIPC (its addend unused, as lld
-	 * and bfd read it), or a section symbol plus the addend. */
+	const char *hi_insn = c->ops->pair_hi_insn ? c->ops->pair_hi_insn : "high half";
+	/* The label: a local symbol at the high half (its addend unused, as
+	 * lld and bfd read it), or a section symbol plus the addend. */
 	uint64_t label = k->secsym ? k->SA : k->S;
 	struct hient *h = hi_find(c, label);
 	if (!h) {
-		const uint8_t *a = fc_image_ptr(c->im, label, 4);
-		if (a && (fc_rd32(a) & 0x7f) != 0x17) {
+		size_t la = 0;
+		const uint8_t *a = fc_image_span(c->im, label, 16, &la);
+		if (a && c->ops->pair_hi_gone(a, la)) {
 			c->r->checked++;
-			fail_relaxed(c, k, label); /* the AUIPC is gone */
+			fail_relaxed(c, k, label); /* the high half is gone */
 			return;
 		}
 		c->r->skipped++;
@@ -791,33 +622,45 @@ static void check_pcrel_lo(struct ctx *c, const struct krel *k, const uint8_t *o
 		return;
 	}
 	c->r->checked++;
-	if (!insn_fits(c->mach, k->type, out, avail)) {
+	if (!insn_fits(c, k->type, out, avail)) {
 		fail_relaxed(c, k, k->P);
 		return;
 	}
-	uint32_t w = fc_rd32(out);
-	bool is_load = (w & 0x7f) == 0x03, is_addi = (w & 0x707f) == 0x13;
-	if (h->type == R_RISCV_GOT_HI20 && !is_load && !is_addi) {
-		fail_relaxed(c, k, k->P);
-		return;
+	struct kind hk = classify(c, h->type);
+	bool hgot = hk.cls == FC_KEPT_GOT;
+	if (hgot) {
+		/* The high half reaches the GOT entry's page and the symbol's
+		 * alike; this instruction says which. */
+		uint8_t win[MAX_BEFORE + 16];
+		size_t before = 0;
+		const uint8_t *p = around(c, k->P, out, avail, win, &before);
+		struct fc_kept_got g;
+		c->ops->got(k->type, p, before, avail, &g);
+		if (g.form == FC_KEPT_GOT_OTHER) {
+			fail_relaxed(c, k, k->P);
+			return;
+		}
+		if (h->state == HI_OK && g.form != FC_KEPT_GOT_LOAD) {
+			fail_got_relaxed(c, k, k->P);
+			return;
+		}
+		if (h->state == HI_RELAXED && g.form == FC_KEPT_GOT_LOAD) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "is the %s of %s %s relaxed to address the symbol "
+				 "directly, but the code here still loads from the GOT",
+				 c->ops->pair_lo_name ? c->ops->pair_lo_name : "low half", an(hi_insn),
+				 hi_insn);
+			fail_text(c, k, msg);
+			return;
+		}
 	}
-	if (h->type == R_RISCV_GOT_HI20 && h->state == HI_OK && !is_load) {
-		/* The AUIPC reaches the GOT entry's page and the symbol's alike;
-		 * this instruction says which. */
-		fail_got_relaxed(c, k, k->P);
+	if (reapply(c, k->type, out, avail, k->P, h->t - label, buf) == 0 &&
+	    !memcmp(buf, out, k->k.width))
 		return;
-	}
-	if (h->type == R_RISCV_GOT_HI20 && h->state == HI_RELAXED && is_load) {
-		fail_text(c, k, "is the LO12 of an AUIPC relaxed to address the symbol directly, "
-			  "but the code here still loads from the GOT");
-		return;
-	}
-	if (reapply(c, k->type, out, avail, k->P, h->t - label, buf) == 0 && !memcmp(buf, out, 4))
-		return;
-	if (h->type == R_RISCV_GOT_HI20 && h->state == HI_OK) {
+	if (hgot && h->state == HI_OK) {
 		/* Another entry holding the same address may be the one both
-		 * halves reach (the AUIPC alone cannot tell entries of a page
-		 * apart). */
+		 * halves reach (the high half alone cannot tell entries of a
+		 * page apart). */
 		size_t first = 0, n = got_find(c, h->holds, &first);
 		if (n > 64)
 			n = 64;
@@ -827,15 +670,69 @@ static void check_pcrel_lo(struct ctx *c, const struct krel *k, const uint8_t *o
 		for (size_t i = 0; i < n && hp; i++) {
 			uint64_t t = c->got[first + i].addr + h->a;
 			if (reapply(c, k->type, out, avail, k->P, t - label, hb) == 0 &&
-			    !memcmp(hb, out, 4) &&
-			    reapply(c, R_RISCV_GOT_HI20, hp, havail, label, t, hb) == 0 &&
-			    !memcmp(hb, hp, 4))
+			    !memcmp(hb, out, k->k.width) &&
+			    reapply(c, h->type, hp, havail, label, t, hb) == 0 &&
+			    !memcmp(hb, hp, hk.width))
 				return;
 		}
 	}
 	char extra[160], lw[128];
-	snprintf(extra, sizeof extra, " (its AUIPC at %s)", where(c, label, lw, sizeof lw));
+	snprintf(extra, sizeof extra, " (its %s at %s)", hi_insn, where(c, label, lw, sizeof lw));
 	fail_bytes(c, k, buf, out, extra);
+}
+
+/* Whether the target has what checking a class takes. */
+static bool can_check(const struct ctx *c, uint8_t cls)
+{
+	switch (cls) {
+	case FC_KEPT_REL_END: return c->ops->branch_start;
+	case FC_KEPT_CALLPAIR: return c->ops->pair_dest;
+	case FC_KEPT_GOT: return c->ops->got;
+	case FC_KEPT_PAIR_LO: return c->ops->pair_hi_gone;
+	case FC_KEPT_GPREL: return c->ops->gprel;
+	}
+	return true;
+}
+
+/* A value off gp in an immediate (FC_KEPT_GPREL), written as type `as`
+ * is, `bits` wide. The types are a linker's own (bfd's, whose relaxation
+ * makes them): bfd keeps them with -gp folded into the addend, so the
+ * immediate is S+A; S+A-gp (gp = the target's gp_symbol) is accepted
+ * too. */
+static void check_gprel(struct ctx *c, const struct krel *k, const uint8_t *out, size_t avail,
+			uint32_t as, unsigned bits)
+{
+	uint8_t buf[16], b2[16];
+	c->r->checked++;
+	if (!insn_fits(c, k->type, out, avail)) {
+		fail_relaxed(c, k, k->P);
+		return;
+	}
+	const char *gpname = c->t->gp_symbol;
+	const struct fc_sym *gp = gpname ? fc_syms_by_name(&c->im->syms, gpname) : NULL;
+	int64_t lo = -((int64_t)1 << (bits - 1)), hi = (int64_t)1 << (bits - 1);
+	int64_t v = (int64_t)k->SA;
+	if (v >= lo && v < hi && reapply(c, as, out, avail, k->P, k->SA, buf) == 0 &&
+	    !memcmp(buf, out, k->k.width))
+		return;
+	int64_t off = gp ? (int64_t)(k->SA - gp->addr) : INT64_MAX;
+	if (off >= lo && off < hi && reapply(c, as, out, avail, k->P, (uint64_t)off, b2) == 0 &&
+	    !memcmp(b2, out, k->k.width))
+		return;
+	if (v >= lo && v < hi) {
+		fail_bytes(c, k, buf, out, NULL);
+		return;
+	}
+	if (off >= lo && off < hi) { /* gp is then known */
+		char extra[96];
+		snprintf(extra, sizeof extra, " (S+A less %s)", gpname);
+		fail_bytes(c, k, b2, out, extra);
+		return;
+	}
+	char msg[200];
+	snprintf(msg, sizeof msg, "cannot be re-applied here: neither S+A (0x%" PRIx64 ") nor S+A "
+		 "less %s fits the %u-bit immediate", k->SA, gpname ? gpname : "gp", bits);
+	fail_text(c, k, msg);
 }
 
 static void check_one(struct ctx *c, struct krel *k)
@@ -845,70 +742,59 @@ static void check_one(struct ctx *c, struct krel *k)
 	if (!out || avail < k->k.width) {
 		c->r->checked++;
 		fail_text(c, k, "is at an address the output has no bytes for");
-		if (k->k.cls == K_HI || k->k.cls == K_GOT || k->k.cls == K_HI_TLS)
-			if (c->mach == EM_RISCV)
-				hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
+		if (k->k.hi)
+			hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
+		return;
+	}
+	if (!can_check(c, k->k.cls)) {
+		c->r->skipped++;
+		if (k->k.hi)
+			hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
 		return;
 	}
 	uint8_t buf[16];
 	switch (k->k.cls) {
-	case K_GOT:
+	case FC_KEPT_GOT:
 		check_got(c, k, out, avail);
 		return;
-	case K_PCREL_LO:
-		check_pcrel_lo(c, k, out, avail);
+	case FC_KEPT_PAIR_LO:
+		check_pair_lo(c, k, out, avail);
 		return;
-	case K_HI_TLS:
+	case FC_KEPT_TLS:
 		c->r->skipped++;
-		hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
+		if (k->k.hi)
+			hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
 		return;
-	case K_CALLPAIR:
-		if (!insn_fits(c->mach, k->type, out, avail)) {
+	case FC_KEPT_CALLPAIR:
+		if (!insn_fits(c, k->type, out, avail)) {
 			fail_relaxed(c, k, k->P);
 			c->r->checked++;
 			return;
 		}
 		break;
-	case K_GPREL: {
-		/* An immediate off gp, written as a LO12 is. These types are
-		 * bfd's own (the psABI reserves their numbers): bfd keeps them
-		 * with -gp folded into the addend, so the immediate is S+A;
-		 * S+A-gp (gp = __global_pointer$) is accepted too. */
-		c->r->checked++;
-		if (!insn_fits(c->mach, k->type, out, avail)) {
-			fail_relaxed(c, k, k->P);
+	case FC_KEPT_GPREL: {
+		uint32_t as = 0;
+		unsigned bits = c->ops->gprel(k->type, &as);
+		if (!bits || bits > 63) {
+			c->r->skipped++;
 			return;
 		}
-		const struct fc_sym *gp = c->t->gp_symbol ? fc_syms_by_name(&c->im->syms, c->t->gp_symbol)
-							  : NULL;
-		uint32_t as = k->type == R_RISCV_GPREL_I ? R_RISCV_LO12_I : R_RISCV_LO12_S;
-		int64_t v = (int64_t)k->SA;
-		if (v >= -2048 && v < 2048 && reapply(c, as, out, avail, k->P, k->SA, buf) == 0 &&
-		    !memcmp(buf, out, 4))
-			return;
-		uint8_t b2[16];
-		int64_t off = gp ? (int64_t)(k->SA - gp->addr) : INT64_MAX;
-		if (off >= -2048 && off < 2048 && reapply(c, as, out, avail, k->P, (uint64_t)off, b2) == 0 &&
-		    !memcmp(b2, out, 4))
-			return;
-		if (v >= -2048 && v < 2048) {
-			fail_bytes(c, k, buf, out, NULL);
-			return;
-		}
-		char msg[200];
-		snprintf(msg, sizeof msg, "cannot be re-applied here: neither S+A (0x%" PRIx64 ") nor S+A "
-			 "less %s fits the 12-bit immediate", k->SA, c->t->gp_symbol ? c->t->gp_symbol : "gp");
-		if (off >= -2048 && off < 2048)
-			fail_bytes(c, k, b2, out, " (S+A less __global_pointer$)");
-		else
-			fail_text(c, k, msg);
+		check_gprel(c, k, out, avail, as, bits);
 		return;
 	}
-	case K_BRANCH:
+	case FC_KEPT_BRANCH:
 		break;
-	case K_X86_PC: {
-		uint64_t at = k->exec ? x86_branch_start(c, k->P) : 0;
-		if (!at)
+	case FC_KEPT_REL_END: {
+		/* Only the bytes before the field say whether it is a branch. */
+		unsigned back = 0;
+		if (k->exec) {
+			uint8_t win[MAX_BEFORE + 16];
+			size_t before = 0;
+			const uint8_t *p = around(c, k->P, out, avail, win, &before);
+			back = c->ops->branch_start(k->type, p, before);
+		}
+		uint64_t at = k->P - back;
+		if (!back || !at)
 			break;
 		int rc = reapply(c, k->type, out, avail, k->P, k->SA, buf);
 		if (rc == -EINVAL) {
@@ -916,7 +802,7 @@ static void check_one(struct ctx *c, struct krel *k)
 			return;
 		}
 		c->r->checked++;
-		if (rc == 0 && !memcmp(buf, out, 4))
+		if (rc == 0 && !memcmp(buf, out, k->k.width))
 			return;
 		branch_mismatch(c, k, at, buf, out, rc == 0);
 		return;
@@ -927,21 +813,21 @@ static void check_one(struct ctx *c, struct krel *k)
 	int rc = reapply(c, k->type, out, avail, k->P, k->SA, buf);
 	if (rc == -EINVAL) {
 		c->r->skipped++;
-		if (k->k.cls == K_HI)
+		if (k->k.hi)
 			hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
 		return;
 	}
 	c->r->checked++;
 	bool same = rc == 0 && !memcmp(buf, out, k->k.width);
-	if (k->k.cls == K_HI) /* its LO12s are checked against what it says */
+	if (k->k.hi) /* its low halves are checked against what it says */
 		hi_add(c, k->P, k->type, k->SA, HI_OK);
 	if (same)
 		return;
-	if (!insn_fits(c->mach, k->type, out, avail)) {
+	if (!insn_fits(c, k->type, out, avail)) {
 		fail_relaxed(c, k, k->P);
 		return;
 	}
-	if (k->k.cls == K_BRANCH || k->k.cls == K_CALLPAIR) {
+	if (k->k.cls == FC_KEPT_BRANCH || k->k.cls == FC_KEPT_CALLPAIR) {
 		branch_mismatch(c, k, k->P, buf, out, rc == 0);
 		return;
 	}
@@ -978,13 +864,13 @@ static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_
 	}
 	memset(k, 0, sizeof *k);
 	k->type = (uint32_t)GELF_R_TYPE(rela.r_info);
-	k->k = classify(c->mach, k->type);
-	if (lo_pass != (k->k.cls == K_PCREL_LO))
+	k->k = classify(c, k->type);
+	if (lo_pass != (k->k.cls == FC_KEPT_PAIR_LO))
 		return false;
 	c->r->relocs++;
-	if (k->k.cls == K_MARK)
+	if (k->k.cls == FC_KEPT_MARK)
 		return false;
-	if (k->k.cls == K_DIFF) {
+	if (k->k.cls == FC_KEPT_DIFF) {
 		c->r->skipped++;
 		return false;
 	}
@@ -1018,14 +904,14 @@ static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_
 		} else if (sym.st_shndx == SHN_UNDEF) {
 			if (GELF_ST_BIND(sym.st_info) != STB_WEAK) {
 				c->r->skipped++; /* resolved at run time */
-				if (c->mach == EM_RISCV && (k->k.cls == K_HI || k->k.cls == K_GOT))
+				if (k->k.hi && k->k.cls != FC_KEPT_TLS)
 					hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
 				return false;
 			}
 			k->S = 0;
 		} else if (st == STT_TLS || st == STT_GNU_IFUNC) {
 			c->r->skipped++;
-			if (c->mach == EM_RISCV && (k->k.cls == K_HI || k->k.cls == K_GOT))
+			if (k->k.hi && k->k.cls != FC_KEPT_TLS)
 				hi_add(c, k->P, k->type, 0, HI_UNKNOWN);
 			return false;
 		} else {
@@ -1039,13 +925,12 @@ static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_
 int fc_kept_relocs_check(struct fc_image *im, struct fc_kept_result *r)
 {
 	memset(r, 0, sizeof *r);
-	struct ctx c = {.im = im, .t = im->t, .r = r};
+	struct ctx c = {.im = im, .t = im->t, .ops = im->t->kept, .r = r};
 	GElf_Ehdr eh;
 	size_t shnum = 0, shstrndx = 0;
 	if (!gelf_getehdr(im->elf, &eh) || elf_getshdrnum(im->elf, &shnum) != 0 ||
 	    elf_getshdrstrndx(im->elf, &shstrndx) != 0)
 		return fc_err("%s: unreadable ELF headers: %s", im->path, elf_errmsg(-1));
-	c.mach = eh.e_machine;
 	c.nsecs = shnum;
 	c.secs = fc_xcalloc(shnum ? shnum : 1, sizeof *c.secs);
 	for (size_t i = 0; i < shnum; i++) {
@@ -1084,9 +969,23 @@ int fc_kept_relocs_check(struct fc_image *im, struct fc_kept_result *r)
 	if (!nks)
 		goto out;
 	r->have = true;
-	/* Everything but RISC-V's PCREL_LO12s, then those, once every AUIPC's
-	 * relocation is known. */
-	for (int pass = 0; pass < (c.mach == EM_RISCV ? 2 : 1); pass++) {
+	if (!c.ops || !c.ops->kinds || !c.ops->insn) {
+		/* A target that cannot say what its relocations are. */
+		for (size_t s = 0; s < nks; s++)
+			r->relocs += ks[s].nrel, r->skipped += ks[s].nrel;
+		goto out;
+	}
+	c.nkinds = c.ops->nkinds;
+	c.kinds = fc_xcalloc(c.nkinds ? c.nkinds : 1, sizeof *c.kinds);
+	memcpy(c.kinds, c.ops->kinds, c.nkinds * sizeof *c.kinds);
+	qsort(c.kinds, c.nkinds, sizeof *c.kinds, by_type);
+	int npass = 1;
+	for (size_t i = 0; i < c.nkinds; i++)
+		if ((c.kinds[i].cls & ~FC_KEPT_PAIR_HI) == FC_KEPT_PAIR_LO)
+			npass = 2;
+	/* Everything but the low halves of pairs, then those, once the
+	 * relocation of every high half is known. */
+	for (int pass = 0; pass < npass; pass++) {
 		if (pass == 1)
 			qsort(c.hi, c.nhi, sizeof *c.hi, by_hiaddr);
 		for (size_t s = 0; s < nks; s++)
@@ -1098,6 +997,7 @@ int fc_kept_relocs_check(struct fc_image *im, struct fc_kept_result *r)
 	}
 out:
 	free(ks);
+	free(c.kinds);
 	free(c.secs);
 	free(c.got);
 	free(c.hi);

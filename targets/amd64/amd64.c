@@ -498,6 +498,7 @@ const struct target fc_target_amd64 = {
 	.ld_emulation = "elf_x86_64",
 	.relocs = amd64_relocs,
 	.nrelocs = sizeof amd64_relocs / sizeof amd64_relocs[0],
+	.kept = &fc_kept_amd64,
 	.forms = amd64_forms,
 	.nforms = sizeof amd64_forms / sizeof amd64_forms[0],
 	.emit_prologue = amd64_prologue,

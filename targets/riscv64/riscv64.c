@@ -775,6 +775,7 @@ const struct target fc_target_riscv64 = {
 	.ld_emulation = "elf64lriscv",
 	.relocs = riscv64_relocs,
 	.nrelocs = sizeof riscv64_relocs / sizeof riscv64_relocs[0],
+	.kept = &fc_kept_riscv64,
 	.forms = riscv64_forms,
 	.nforms = sizeof riscv64_forms / sizeof riscv64_forms[0],
 	.emit_prologue = riscv64_prologue,
