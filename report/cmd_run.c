@@ -690,7 +690,7 @@ int cmd_run(int argc, char **argv)
 		char stamp[32];
 		time_t now = time(NULL);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&now));
-		char *al = fc_xstrdup(corpus_dir ? "corpus" : alist);
+		char *al = fc_xstrdup(corpus_dir ? "corpus" : arches ? arches : "arm64"); /* alist is cut up by now */
 		for (char *p = al; *p; p++)
 			if (*p == ',')
 				*p = '+';
