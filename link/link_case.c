@@ -319,24 +319,32 @@ out:
 	return r;
 }
 
-int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
-		 const char *dir, const char *out, const char *flags, double timeout,
-		 struct fc_link_result *res)
+/* What makes the argv of one kind of link, given the temporary output. */
+struct argv_maker {
+	char **(*make)(const struct argv_maker *x, const char *tmp_out);
+	const struct fc_linker *l;
+	const struct target *t;
+	const struct fc_manifest *m;
+	const char *flags;
+};
+
+/* Link in RUN_DIR (made absolute: the command recorded is rerun from
+ * there) to OUT, through a temporary output beside it. */
+static int link_in(const char *run_dir, const struct argv_maker *x, const char *dir,
+		   const char *out, double timeout, struct fc_link_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->exit_code = -1;
 	if (fc_mkdir_p(dir) < 0)
 		return -1;
-	char real_case[PATH_MAX];
-	if (!realpath(casedir, real_case))
-		return fc_err("%s: %s", casedir, strerror(errno));
-	/* The linker runs inside the case directory, so the recorded command
-	 * is short and can be rerun by hand from there. */
+	char real[PATH_MAX];
+	if (!realpath(run_dir, real))
+		return fc_err("%s: %s", run_dir, strerror(errno));
 	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
 				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
 	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
-	char **argv = link_argv(l, m->t, m, tmp_out, flags);
-	int r = link_run(real_case, l, argv, dir, out, abs_out, tmp_out, timeout, res);
+	char **argv = x->make(x, tmp_out);
+	int r = link_run(real, x->l, argv, dir, out, abs_out, tmp_out, timeout, res);
 	for (char **p = argv; *p; p++)
 		free(*p);
 	free(argv);
@@ -345,35 +353,28 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 	return r;
 }
 
-/* A Go case: go build, in the module, for the case's arch. Go's own
- * tests (cmd/link TestTrampoline) use -debugtramp=2 to put every call that
- * can take a trampoline through one. */
-int fc_link_go_case(const char *casedir, const struct target *t, const struct fc_linker *l,
-		    const char *dir, const char *out, const char *flags, double timeout,
-		    struct fc_link_result *res)
+static char **objs_argv(const struct argv_maker *x, const char *tmp_out)
 {
-	memset(res, 0, sizeof *res);
-	res->exit_code = -1;
-	if (l->flavor != FC_LD_GO)
-		return fc_err("%s: a Go case is built by Go's toolchain (--linker go), not %s",
-			      casedir, l->name);
-	if (fc_mkdir_p(dir) < 0)
-		return -1;
-	char *src = fc_xasprintf("%s/%s", casedir, FC_GO_SRC);
-	char real_src[PATH_MAX];
-	if (!realpath(src, real_src)) {
-		fc_err("%s: %s", src, strerror(errno));
-		free(src);
-		return -1;
-	}
-	free(src);
-	char *abs_out = out[0] == '/' ? fc_xstrdup(out)
-				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
-	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
+	return link_argv(x->l, x->t, x->m, tmp_out, x->flags);
+}
+
+int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
+		 const char *dir, const char *out, const char *flags, double timeout,
+		 struct fc_link_result *res)
+{
+	/* The linker runs inside the case directory, so the recorded command
+	 * is short and can be rerun by hand from there. */
+	struct argv_maker x = {objs_argv, l, m->t, m, flags};
+	return link_in(casedir, &x, dir, out, timeout, res);
+}
+
+/* go build, for the case's arch, through env(1) so that cmd.txt reruns
+ * the same build by hand. */
+static char **go_argv(const struct argv_maker *x, const char *tmp_out)
+{
 	struct words a = {0};
-	/* Through env(1), so that cmd.txt reruns the same build by hand. */
 	push(&a, fc_xstrdup("env"));
-	push(&a, fc_xasprintf("GOARCH=%s", t->name));
+	push(&a, fc_xasprintf("GOARCH=%s", x->t->name));
 	push(&a, fc_xstrdup("GOOS=linux"));
 	push(&a, fc_xstrdup("CGO_ENABLED=0"));
 	push(&a, fc_xstrdup("GOFLAGS=-mod=mod"));
@@ -384,21 +385,34 @@ int fc_link_go_case(const char *casedir, const struct target *t, const struct fc
 		push(&a, fc_xstrdup("GOCACHE=/tmp/farcall-go-build"));
 	if (!getenv("GOPATH") && !getenv("HOME"))
 		push(&a, fc_xstrdup("GOPATH=/tmp/farcall-gopath"));
-	push(&a, fc_xstrdup(l->path));
+	push(&a, fc_xstrdup(x->l->path));
 	push(&a, fc_xstrdup("build"));
 	push(&a, fc_xstrdup("-trimpath"));
 	push(&a, fc_xstrdup("-o"));
 	push(&a, fc_xstrdup(tmp_out));
-	const char *tramp = t->go_trampolines ? "-debugtramp=2" : "";
-	if (*tramp || (flags && *flags))
-		push(&a, fc_xasprintf("-ldflags=%s%s%s", tramp, *tramp && flags && *flags ? " " : "",
-				      flags ? flags : ""));
+	const char *tramp = x->t->go_trampolines ? "-debugtramp=2" : "";
+	const char *f = x->flags ? x->flags : "";
+	if (*tramp || *f)
+		push(&a, fc_xasprintf("-ldflags=%s%s%s", tramp, *tramp && *f ? " " : "", f));
 	push(&a, fc_xstrdup("."));
-	int r = link_run(real_src, l, a.v, dir, out, abs_out, tmp_out, timeout, res);
-	for (char **p = a.v; *p; p++)
-		free(*p);
-	free(a.v);
-	free(tmp_out);
-	free(abs_out);
+	return a.v;
+}
+
+/* A Go case: go build, in the module. Go's own tests (cmd/link
+ * TestTrampoline) use -debugtramp=2 to put every call that can take a
+ * trampoline through one. */
+int fc_link_go_case(const char *casedir, const struct target *t, const struct fc_linker *l,
+		    const char *dir, const char *out, const char *flags, double timeout,
+		    struct fc_link_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->exit_code = -1;
+	if (l->flavor != FC_LD_GO)
+		return fc_err("%s: a Go case is built by Go's toolchain (--linker go), not %s",
+			      casedir, l->name);
+	char *src = fc_xasprintf("%s/%s", casedir, FC_GO_SRC);
+	struct argv_maker x = {go_argv, l, t, NULL, flags};
+	int r = link_in(src, &x, dir, out, timeout, res);
+	free(src);
 	return r;
 }

@@ -17,6 +17,10 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
  * toolchain; fc_run_one sends the go linker here. */
 void fc_run_go(const char *casedir, struct fc_linker *l, const char *flags, double timeout,
 	       bool keep, struct fc_case_result *r);
+/* Shared by both: a link's figures and command line (DIR/cmd.txt) into
+ * R; and what a failing case wrote to PATH, cut to 64 KiB for the report. */
+void fc_run_take_link(struct fc_case_result *r, const char *dir, const struct fc_link_result *lr);
+char *fc_run_details(const char *path);
 /* The terminal's status line (nothing when stderr is not one). */
 void fc_run_status(bool force, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

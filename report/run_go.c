@@ -32,16 +32,7 @@ void fc_run_go(const char *casedir, struct fc_linker *l, const char *flags, doub
 		r->reason = fc_xstrdup(fc_last_error());
 		goto out;
 	}
-	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
-	r->link_command = fc_read_file(cmdf, NULL);
-	free(cmdf);
-	if (r->link_command)
-		r->link_command[strcspn(r->link_command, "\n")] = 0;
-	r->link_exit = lr.exit_code;
-	r->link_signal = lr.signal;
-	r->link_timed_out = lr.timed_out;
-	r->link_wall_s = lr.wall_s;
-	r->link_rss_kb = lr.max_rss_kb;
+	fc_run_take_link(r, dir, &lr);
 	if (!lr.ok) {
 		/* Valid Go: a toolchain that cannot build it has failed. */
 		r->verdict = FC_V_FAIL;
@@ -111,11 +102,7 @@ void fc_run_go(const char *casedir, struct fc_linker *l, const char *flags, doub
 				for (size_t k = 0; k < gc.v.nbad && k < 4; k++)
 					fc_verify_excerpt(a.f, &im, gc.v.bad[k]);
 				fc_afile_commit(&a);
-				size_t dl;
-				char *d = fc_read_file(tp, &dl);
-				if (d && dl > 65536)
-					strcpy(d + 65536 - 32, "\n... (the rest in check.txt)\n");
-				r->details = d;
+				r->details = fc_run_details(tp);
 			}
 			free(tp);
 		} else {

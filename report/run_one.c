@@ -35,6 +35,31 @@ void fc_run_status(bool force, const char *fmt, ...)
 
 #define status(...) fc_run_status(false, __VA_ARGS__)
 
+void fc_run_take_link(struct fc_case_result *r, const char *dir, const struct fc_link_result *lr)
+{
+	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
+	r->link_command = fc_read_file(cmdf, NULL);
+	free(cmdf);
+	if (r->link_command)
+		r->link_command[strcspn(r->link_command, "\n")] = 0;
+	r->link_exit = lr->exit_code;
+	r->link_signal = lr->signal;
+	r->link_timed_out = lr->timed_out;
+	r->link_wall_s = lr->wall_s;
+	r->link_rss_kb = lr->max_rss_kb;
+}
+
+char *fc_run_details(const char *path)
+{
+	size_t dl;
+	char *d = fc_read_file(path, &dl);
+	if (d && dl > 65536) {
+		const char *b = strrchr(path, '/');
+		snprintf(d + 65536 - 64, 64, "\n... (the rest in %s)\n", b ? b + 1 : path);
+	}
+	return d;
+}
+
 /* The relocation names of the sites no linker can fix, for checking that
  * a failed link said why. */
 static bool names_unfixable(const struct fc_manifest *m, const char *log)
@@ -88,19 +113,7 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		r->reason = fc_xstrdup(fc_last_error());
 		goto out;
 	}
-	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
-	r->link_command = fc_read_file(cmdf, NULL);
-	free(cmdf);
-	if (r->link_command) {
-		char *nl = strchr(r->link_command, '\n');
-		if (nl)
-			*nl = 0;
-	}
-	r->link_exit = lr.exit_code;
-	r->link_signal = lr.signal;
-	r->link_timed_out = lr.timed_out;
-	r->link_wall_s = lr.wall_s;
-	r->link_rss_kb = lr.max_rss_kb;
+	fc_run_take_link(r, dir, &lr);
 	if (!lr.ok) {
 		/* A case with sites no linker can fix must fail to link, with a
 		 * diagnostic naming the relocation. Any other case is valid input:
@@ -238,11 +251,7 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 				for (size_t k = 0; k < vbad_n; k++)
 					fc_verify_excerpt(a.f, &im, vbad[k]);
 				fc_afile_commit(&a);
-				size_t dl;
-				char *d = fc_read_file(tp, &dl);
-				if (d && dl > 65536)
-					strcpy(d + 65536 - 32, "\n... (the rest in emu.txt)\n");
-				r->details = d;
+				r->details = fc_run_details(tp);
 			}
 			free(tp);
 		} else {
