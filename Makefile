@@ -13,7 +13,7 @@ CFLAGS  += -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null || echo /usr/lib/ll
 LDLIBS  += -L$(shell $(LLVM_CONFIG) --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib) -lLLVM-14
 BUILD   := build
 
-LIB_SRC := core/util.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
+LIB_SRC := core/util.c core/jsonfile.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
            gen/model.c gen/gofront.c gen/body.c gen/debug.c gen/elfobj.c gen/cmd_gen.c \
            link/linkers.c link/link_case.c link/exec.c link/cmd_link.c \
            emu/loader.c emu/symbols.c emu/calls.c emu/sitefail.c emu/trace.c emu/cmd_emu.c \

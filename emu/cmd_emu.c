@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/jsonfile.h"
 #include "../core/util.h"
 #include "../verify/gocase.h"
 #include "../farcall.h"
@@ -144,10 +145,8 @@ int cmd_emu(int argc, char **argv)
 		st = r.failed ? FC_EXIT_FAIL : FC_EXIT_OK;
 		if (json) {
 			json_t *j = fc_emu_json(&im, &m, &r, 1000);
-			char *s = json_dumps(j, JSON_INDENT(2));
-			if (fc_write_file_atomic(json, s, strlen(s)) < 0)
+			if (fc_write_json(json, j, JSON_INDENT(2)) < 0)
 				st = FC_EXIT_USAGE;
-			free(s);
 			json_decref(j);
 		}
 		fc_calls_result_free(&r);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../core/gomanifest.h"
+#include "../core/jsonfile.h"
 #include "../core/util.h"
 #include "../verify/gocase.h"
 #include "run.h"
@@ -71,10 +72,8 @@ void fc_run_go(const char *casedir, struct fc_linker *l, const char *flags, doub
 		json_t *j = fc_go_check_json(&im, &gc, 200);
 		r->failures = json_incref(json_object_get(json_object_get(j, "calls"), "failures"));
 		r->verify_msgs = json_incref(json_object_get(j, "messages"));
-		char *ej = json_dumps(j, JSON_INDENT(2));
 		char *ejp = fc_xasprintf("%s/check.json", dir);
-		fc_write_file_atomic(ejp, ej, strlen(ej));
-		free(ej);
+		fc_write_json(ejp, j, JSON_INDENT(2));
 		free(ejp);
 		json_decref(j);
 		r->have_verify = 1;

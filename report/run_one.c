@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/jsonfile.h"
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "../link/link.h"
@@ -170,10 +171,8 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		r->emu_s = cr.seconds;
 		json_t *j = fc_emu_json(&im, m, &cr, 200);
 		r->failures = json_incref(json_object_get(j, "failures"));
-		char *ej = json_dumps(j, JSON_INDENT(2));
 		char *ejp = fc_xasprintf("%s/emu.json", dir);
-		fc_write_file_atomic(ejp, ej, strlen(ej));
-		free(ej);
+		fc_write_json(ejp, j, JSON_INDENT(2));
 		free(ejp);
 		json_decref(j);
 		/* The debug info: lines and CFI, as the generator wrote them. */

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/jsonfile.h"
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
@@ -337,10 +338,8 @@ int cmd_check(int argc, char **argv)
 					      ninsns ? 100.0 * (double)covered / (double)ninsns : 100.0,
 					      "failed", (json_int_t)gaps, "cfi", jcfi);
 			jcfi = NULL;
-			char *s = json_dumps(j, JSON_INDENT(2));
-			if (fc_write_file_atomic(json, s, strlen(s)) < 0)
+			if (fc_write_json(json, j, JSON_INDENT(2)) < 0)
 				st = FC_EXIT_USAGE;
-			free(s);
 			json_decref(j);
 		}
 		json_decref(jcfi);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/jsonfile.h"
 #include "../core/util.h"
 #include "../verify/gocase.h"
 #include "../farcall.h"
@@ -97,10 +98,8 @@ int cmd_verify(int argc, char **argv)
 			     ? FC_EXIT_FAIL : FC_EXIT_OK;
 		if (json) {
 			json_t *j = fc_verify_json(&r, 1000);
-			char *s = json_dumps(j, JSON_INDENT(2));
-			if (fc_write_file_atomic(json, s, strlen(s)) < 0)
+			if (fc_write_json(json, j, JSON_INDENT(2)) < 0)
 				st = FC_EXIT_USAGE;
-			free(s);
 			json_decref(j);
 		}
 		fc_verify_result_free(&r);

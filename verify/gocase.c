@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/jsonfile.h"
 #include "../core/util.h"
 #include "callscan.h"
 #include "cfi.h"
@@ -372,10 +373,8 @@ int fc_go_cmd(const char *casedir, const char *out, unsigned jobs, size_t max_re
 			st = fc_go_check_failed(&r) ? FC_EXIT_FAIL : FC_EXIT_OK;
 			if (json) {
 				json_t *j = fc_go_check_json(&im, &r, 1000);
-				char *s = json_dumps(j, JSON_INDENT(2));
-				if (fc_write_file_atomic(json, s, strlen(s)) < 0)
+				if (fc_write_json(json, j, JSON_INDENT(2)) < 0)
 					st = FC_EXIT_USAGE;
-				free(s);
 				json_decref(j);
 			}
 		}
