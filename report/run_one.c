@@ -86,6 +86,19 @@ static bool names_unfixable(const struct fc_manifest *m, const char *log)
 	}
 	fc_code_free(&c);
 	fc_code_free(&pool);
+	/* Or an overflow named by the symbol it could not reach (gold:
+	 * "relocation overflow: reference to '_start'"). */
+	bool overflow = strcasestr(log, "overflow") || strcasestr(log, "out of range") ||
+			strcasestr(log, "truncated");
+	for (uint64_t i = 0; i < m->nsites && overflow && !named; i++) {
+		if (!m->sites[i].expect_error)
+			continue;
+		const char *n = fc_ref_name(m, m->sites[i].target);
+		char q1[256], q2[256];
+		snprintf(q1, sizeof q1, "'%s'", n);
+		snprintf(q2, sizeof q2, "`%s'", n);
+		named = strstr(log, q1) || strstr(log, q2);
+	}
 	return named;
 }
 

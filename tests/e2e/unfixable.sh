@@ -33,3 +33,27 @@ cat "$T/lenient.txt"
 [ $st -eq 1 ] || die "a linker that accepts unfixable branches was not a failure (exit $st)"
 jq -e '.cases[0].verdict == "fail" and (.cases[0].reason | test("accepted sites no linker can fix"))' \
 	"$T/rep-lenient/results.json" >/dev/null || die "the lenient linker's failure is not explained"
+
+# A diagnostic that names the symbol out of reach with "overflow" counts
+# (gold: "relocation overflow: reference to '_start'"); one that names
+# nothing of the kind does not.
+for kind in named unnamed; do
+	cat >"$T/ld-$kind" <<FAKE
+#!/bin/sh
+[ "\$1" = --version ] && { echo "GNU ld (fake $kind) 2.40"; exit 0; }
+t=\$(awk '\$1 == "s" && \$NF == "error" { print substr(\$5, 2); exit }' manifest.txt)
+n=\$(awk -v t="\$t" '\$1 == "f" && \$2 == t { print \$3; exit }' manifest.txt)
+if [ $kind = named ]; then echo "ld: obj0000.o: error: relocation overflow: reference to '\$n'" >&2
+else echo "ld: error: cannot allocate memory" >&2; fi
+exit 1
+FAKE
+	chmod +x "$T/ld-$kind"
+	st=0
+	"$FARCALL" run --arch arm64 --forms bl,b,b.ne,cbnz,adrp+add --linker "$T/ld-$kind" --size 64M --funcs 512 \
+		--unfixable 3 --work "$T/work" --report "$T/rep-$kind" >"$T/$kind.txt" 2>&1 || st=$?
+	cat "$T/$kind.txt"
+	want=pass
+	[ $kind = unnamed ] && want=fail
+	jq -e --arg v $want '.cases[0].verdict == $v' "$T/rep-$kind/results.json" >/dev/null ||
+		die "a linker whose diagnostic is $kind: not $want"
+done
