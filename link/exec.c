@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -83,6 +84,7 @@ int fc_exec_run(char *const argv[], const char *cwd, const char *log, double tim
 		return fc_err("pipe: %s", strerror(errno));
 	}
 	double t0 = fc_now();
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fd);
@@ -92,6 +94,11 @@ int fc_exec_run(char *const argv[], const char *cwd, const char *log, double tim
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* farcall killed outright (SIGKILL: no handler runs) takes the
+		 * linker with it; the handler above covers its helpers. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
 		int nul = open("/dev/null", O_RDONLY);
 		dup2(nul, 0);
 		dup2(fd, 1);

@@ -49,3 +49,31 @@ ls -d "$T/work"/.journal-* 2>/dev/null && die "the journal outlived a complete r
 grep -q "taken from the interrupted" "$T/r3.txt" && die "a complete run was resumed"
 [ "$(wc -l <"$T/links")" -eq 7 ] || die "the third run did not link 3 times"
 echo "resume: interrupted after 1 of 3, resumed with 2 links"
+
+# Killed outright (SIGKILL: no handler), farcall still takes its linker
+# with it, and the next run resumes from the journal.
+rm -f "$T/links" "$T/interrupted"
+cat >"$T/ld-k" <<EOF2
+#!/bin/sh
+[ "\$1" = --version ] && exec ld.lld-19 --version
+echo x >>"$T/links"
+if [ "\$(wc -l <"$T/links")" -eq 2 ] && [ ! -e "$T/interrupted" ]; then
+	: >"$T/interrupted"
+	echo \$\$ >"$T/linker"
+	kill -KILL \$PPID
+	exec sleep 300
+fi
+exec ld.lld-19 "\$@"
+EOF2
+chmod +x "$T/ld-k"
+ARGS="--arch arm64,amd64,riscv64 --size 16M --funcs 256 --linker $T/ld-k --work $T/work --report $T/repk"
+st=0
+"$FARCALL" run $ARGS >"$T/k1.txt" 2>&1 || st=$?
+[ $st -eq 137 ] || [ $st -gt 128 ] || die "the killed run exited $st"
+sleep 1
+[ -s "$T/linker" ] || die "the wrapper did not run"
+ps -o stat= -p "$(cat "$T/linker")" | grep -qv Z && die "the linker outlived a killed farcall"
+[ ! -e "$T/repk/results.json" ] || die "a killed run left a report"
+"$FARCALL" run $ARGS >"$T/k2.txt" 2>&1 || die "the run after the kill failed"
+grep -q "run: 1 of 3 results taken from the interrupted run's journal" "$T/k2.txt" || die "nothing resumed after a kill"
+echo "resume: after SIGINT and after SIGKILL"
