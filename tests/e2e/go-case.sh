@@ -6,6 +6,7 @@
 # broken on purpose and must name exactly the function and address:
 #   a trampoline sent to another function (tests/tools/fc-patch target);
 #   a function's line rows dropped (fc-debug-patch lines, golang/go#54320);
+#   a leaf's CFA bumped by 8 (fc-debug-patch cfa: Go's leaf bit);
 #   the manifest saying a function that has a frame is a leaf (Go's leaf
 #   bit seen from the other side), or that its locals are bigger;
 #   an edge's line moved.
@@ -75,6 +76,15 @@ for a in arm64 riscv64 amd64; do
 	verify_fails "$C" "$bad"
 	sed -n "s|^$bad: \([^ +]*\)[^ ]* (\(0x[0-9a-f]*\)): no line row.*|\1 \2|p" "$bad.v" >"$bad.got"
 	diff "$bad.expect" "$bad.got" || die "$a: line gap not named as $(cat "$bad.expect")"
+
+	# Go's leaf bit: a leaf's CFI claims 8 bytes of frame it does not have.
+	leaf=$(jq -r '[.functions[] | select(.leaf)][0].name' "$C/go-manifest.json")
+	bad="$C.cfa"
+	cp "$OUT" "$bad"
+	"$D" cfa "$leaf" "$bad" >"$bad.expect" || die "$a: fc-debug-patch cfa $leaf failed"
+	verify_fails "$C" "$bad"
+	sed -n "s|^$bad: \([^ :]*\): at [^ ]* (\(0x[0-9a-f]*\)): CFI says CFA = .*|\1 \2|p" "$bad.v" >"$bad.got"
+	diff "$bad.expect" "$bad.got" || die "$a: the CFI finding is not exactly $(cat "$bad.expect")"
 
 	# The manifest says a function with a frame is a leaf.
 	fn=$(jq -r '[.functions[] | select(.leaf == false and .locals > 0)][0].name' "$C/go-manifest.json")

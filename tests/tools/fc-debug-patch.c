@@ -12,7 +12,8 @@
  * cfa    Go's "leaf bit" class: the CFA that FUNC's CFI gives is wrong by the
  *        pointer size (8) from some instruction on. FUNC's FDE is found
  *        through libdw's dwarf_next_cfi (.eh_frame, else .debug_frame); the
- *        operand of its first DW_CFA_def_cfa_offset (or DW_CFA_def_cfa) grows
+ *        operand of its first DW_CFA_def_cfa_offset (or DW_CFA_def_cfa, or
+ *        DW_CFA_def_cfa_offset_sf, factored, as Go writes it) grows
  *        by 8, wrong from the row that instruction starts. An FDE without one
  *        (a frameless leaf) gets a DW_CFA_def_cfa_offset of the CIE's offset
  *        + 8 written over the DW_CFA_nop padding at its end, wrong from the
@@ -87,6 +88,19 @@ static bool uleb_fixed(uint64_t v, uint8_t *out, size_t n)
 			out[i] |= 0x80;
 	}
 	return v == 0;
+}
+
+/* v as an SLEB128 of exactly n bytes (false when it does not fit). */
+static bool sleb_fixed(int64_t v, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (uint8_t)(v & 0x7f);
+		v >>= 7; /* arithmetic: the sign stays */
+		if (i + 1 < n)
+			out[i] |= 0x80;
+	}
+	/* What is left must be the sign, and bit 6 of the last byte too. */
+	return (v == 0 && !(out[n - 1] & 0x40)) || (v == -1 && (out[n - 1] & 0x40));
 }
 
 /* A DW_EH_PE_* encoded value (the forms linkers write in .eh_frame). */
@@ -283,9 +297,10 @@ static bool cie_cfa(const struct cie *c, uint64_t *off, const uint8_t **operand,
 /* Walk an FDE's instructions: the first def_cfa_offset / def_cfa operand
  * and where it applies, or where the instructions end and the nops begin. */
 struct walk {
-	const uint8_t *operand;  /* the CFA offset's ULEB128 */
+	const uint8_t *operand;  /* the CFA offset's ULEB128 (SLEB128 when sf) */
 	size_t oplen;
-	uint64_t value, at;
+	uint64_t value, at;      /* value: factored when sf */
+	bool sf;                 /* DW_CFA_def_cfa_offset_sf (Go writes it) */
 	const uint8_t *pad;      /* first DW_CFA_nop of the trailing padding */
 	uint64_t end_loc;        /* loc after every advance */
 	bool ok;
@@ -339,7 +354,18 @@ static void walk_fde(const struct fde_hit *h, struct walk *w)
 		case DW_CFA_restore_extended: case DW_CFA_undefined: case DW_CFA_same_value:
 		case DW_CFA_def_cfa_register: case DW_CFA_GNU_args_size:
 			uleb(&p, end); break;
-		case DW_CFA_def_cfa_offset_sf: sleb(&p, end); break;
+		case DW_CFA_def_cfa_offset_sf: {
+			const uint8_t *o = p;
+			int64_t v = sleb(&p, end);
+			if (!w->operand) {
+				w->operand = o;
+				w->oplen = (size_t)(p - o);
+				w->value = (uint64_t)v;
+				w->at = loc;
+				w->sf = true;
+			}
+			break;
+		}
 		case DW_CFA_remember_state: case DW_CFA_restore_state: break;
 		case DW_CFA_def_cfa_expression: { uint64_t n = uleb(&p, end); p += n; break; }
 		case DW_CFA_expression: case DW_CFA_val_expression: {
@@ -433,7 +459,10 @@ static int mode_cfa(struct fc_image *im, int fd, uint64_t addr, bool ra)
 		if (w.operand) {
 			/* The first CFA offset, 8 more. */
 			uint8_t b[16];
-			if (w.oplen > sizeof b || !uleb_fixed(w.value + 8, b, w.oplen))
+			int64_t da = h.cie->data_align;
+			if (w.oplen > sizeof b ||
+			    (w.sf ? !da || 8 % da || !sleb_fixed((int64_t)w.value + 8 / da, b, w.oplen)
+				  : !uleb_fixed(w.value + 8, b, w.oplen)))
 				goto done;
 			if (pwrite_all(fd, b, w.oplen, fs.off + (uint64_t)(w.operand - base)) < 0)
 				goto io;
