@@ -41,6 +41,7 @@
  * allocated per instruction. */
 #define _GNU_SOURCE
 #include "cfi.h"
+#include "thunknames.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -630,6 +631,36 @@ static void next(struct cst *s, uc_engine *uc)
 	uc_emu_stop(uc);
 }
 
+/* Functions that never return to their caller, by name: C's and Go's
+ * runtime. A call to one ends the path. */
+bool fc_noreturn(const struct fc_syms *y, uint64_t dest)
+{
+	static const char *const exact[] = {
+		"abort", "exit", "_exit", "_Exit", "__stack_chk_fail", "__assert_fail",
+		"__fortify_fail", "longjmp", "siglongjmp", "__cxa_throw", "__cxa_rethrow",
+		"_Unwind_Resume", "runtime.throw", "runtime.fatal", "runtime.fatalthrow",
+		"runtime.fatalpanic", "runtime.gopanic", "runtime.goexit", "runtime.Goexit",
+		"runtime.sigpanic", "runtime.abort", "runtime.badmorestackg0",
+		"runtime.badmorestackgsignal", "runtime.exit", "runtime.unreachableMethod",
+		"runtime.panicwrap", "runtime.goPanicIndex", "runtime.gopanic.abi0"};
+	static const char *const prefix[] = {"runtime.panic", "runtime.goPanic",
+					     "runtime.morestack", "runtime.throw"};
+	/* Through a trampoline whose name says where it goes: there. */
+	uint64_t named;
+	const struct fc_sym *y0 = fc_syms_at(y, dest);
+	if (y0 && y0->addr == dest && fc_thunk_target(y, dest, &named) && named != dest)
+		y0 = fc_syms_at(y, dest = named);
+	if (!y0 || y0->addr != dest || !y0->name)
+		return false;
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (!strcmp(y0->name, exact[i]))
+			return true;
+	for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+		if (!strncmp(y0->name, prefix[i], strlen(prefix[i])))
+			return true;
+	return false;
+}
+
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	struct cst *s = ud;
@@ -666,6 +697,12 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		}
 	}
 	compare(s, addr, addr == s->lo || call);
+	if (call && ty == FC_INSN_CALL && fc_noreturn(&s->im.syms, dest)) {
+		/* What follows a call that does not return is not reached from
+		 * it (Go puts its stack-growth stub there). */
+		next(s, uc);
+		return;
+	}
 	if (call) {
 		/* Stepped over: as if the callee returned at once. */
 		uint64_t ret = addr + len;

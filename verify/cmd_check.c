@@ -285,7 +285,7 @@ int cmd_check(int argc, char **argv)
 		struct fc_cfi_func *cf = fc_xcalloc(nf + 1, sizeof *cf);
 		for (size_t i = 0; i < nf; i++)
 			cf[i] = (struct fc_cfi_func){fns[i].addr, fns[i].size, fns[i].name};
-		struct fc_cfi_opts co = {.strict = cfi_strict, .jobs = jobs};
+		struct fc_cfi_opts co = {.strict = cfi_strict, .jobs = jobs, .go = go};
 		struct fc_cfi_result cr;
 		struct fc_cfi_extra cx;
 		json_t *jcfi = NULL;
