@@ -104,8 +104,7 @@ static void cell_text(FILE *f, const struct fc_case_result *r)
 		fprintf(f, "<br><span class=\"small\">%" PRIu64 " sites, %" PRIu64 " failed",
 			r->checked, r->failed);
 		if (r->have_verify)
-			fprintf(f, "<br>debug info %s", r->lines_failed || r->cfi_failed ? "fails"
-											 : "ok");
+			fprintf(f, "<br>debug info %s", fc_case_verify_bad(r) ? "fails" : "ok");
 		fputs("</span>", f);
 	} else {
 		fputs("<br><span class=\"small\">", f);
@@ -326,6 +325,24 @@ static void finding(FILE *f, const struct fc_case_result *v, size_t i)
 				 r->lines_failed, r->line_funcs, r->cfi_failed, r->cfi_funcs);
 		meta(f, "debug info", s);
 		free(s);
+		if (r->layout_failed) {
+			s = fc_xasprintf("%" PRIu64 " findings", r->layout_failed);
+			meta(f, "ELF layout", s);
+			free(s);
+		}
+		if (r->have_kept) {
+			s = fc_xasprintf("%" PRIu64 " of %" PRIu64 " do not reproduce the code (%" PRIu64
+					 " branches through stubs)", r->kept_failed, r->kept_relocs,
+					 r->kept_via_stub);
+			meta(f, "kept relocations", s);
+			free(s);
+		}
+		if (r->have_table) {
+			s = fc_xasprintf("%" PRIu64 " of %" PRIu64 " entries fail", r->table_failed,
+					 r->table_entries);
+			meta(f, "call-site table", s);
+			free(s);
+		}
 	}
 	fputs("</dl>\n", f);
 

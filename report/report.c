@@ -58,6 +58,12 @@ void fc_case_result_free(struct fc_case_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+bool fc_case_verify_bad(const struct fc_case_result *r)
+{
+	return r->lines_failed || r->cfi_failed || r->layout_failed || r->kept_failed ||
+	       r->table_failed;
+}
+
 static json_t *case_json(const struct fc_case_result *r)
 {
 	json_t *c = json_object();
@@ -158,8 +164,7 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 			fprintf(f, "%9s %7s %8s %7s %7s %8s ", "-", "-", "-", "-", "-", "-");
 		char dbg[32] = "-";
 		if (r->have_verify)
-			snprintf(dbg, sizeof dbg, "%s", r->lines_failed || r->cfi_failed || r->table_failed || r->kept_failed ||
-					 r->layout_failed ? "fail" : "ok");
+			snprintf(dbg, sizeof dbg, "%s", fc_case_verify_bad(r) ? "fail" : "ok");
 		fprintf(f, "%-9s ", dbg);
 		if (r->verdict != FC_V_SKIP)
 			fprintf(f, "%7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);

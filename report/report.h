@@ -3,6 +3,7 @@
 #define FC_REPORT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* XFAIL: failed, and the corpus's known-failures list says it would;
@@ -54,6 +55,9 @@ struct fc_case_result {
 };
 
 const char *fc_verdict_name(enum fc_verdict v);
+/* Did verify find anything: lines, CFI, layout, kept relocations, the
+ * call-site table? */
+bool fc_case_verify_bad(const struct fc_case_result *r);
 /* Write DIR/results.json and DIR/summary.md (DIR is made, then filled
  * under a temporary name and renamed, so a half-written report never
  * looks complete). */

@@ -218,8 +218,7 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 			json_decref(vj);
 			fc_verify_result_free(&vr);
 		}
-		bool debug_bad = r->lines_failed || r->cfi_failed || r->table_failed ||
-				 r->layout_failed || r->kept_failed;
+		bool debug_bad = fc_case_verify_bad(r);
 		if (cr.failed || r->expect_error || debug_bad) {
 			r->verdict = FC_V_FAIL;
 			if (r->expect_error)
