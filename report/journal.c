@@ -23,7 +23,7 @@ static const struct field {
 	F(case_dir, K_STR), F(size, K_U64), F(seed, K_U64), F(verdict, K_INT),
 	F(reason, K_STR), F(scenario, K_STR), F(link_exit, K_INT), F(link_signal, K_INT),
 	F(link_timed_out, K_INT), F(link_wall_s, K_DBL), F(link_rss_kb, K_LONG),
-	F(link_command, K_STR), F(mode, K_STR), F(relax, K_INT), F(expect_error, K_INT),
+	F(link_command, K_STR), F(link_stderr, K_STR), F(mode, K_STR), F(relax, K_INT), F(expect_error, K_INT),
 	F(have_calls, K_INT), F(checked, K_U64), F(failed, K_U64), F(direct, K_U64),
 	F(via_thunk, K_U64), F(thunks, K_U64), F(relaxed, K_U64), F(relaxed_addr, K_U64), F(thunk_bytes, K_U64),
 	F(calls, K_U64), F(calls_failed, K_U64), F(data, K_U64), F(data_failed, K_U64),

@@ -51,6 +51,7 @@ void fc_case_result_free(struct fc_case_result *r)
 	free(r->scenario);
 	free(r->known);
 	free(r->link_command);
+	free(r->link_stderr);
 	if (r->failures)
 		json_decref(r->failures);
 	if (r->verify_msgs)
@@ -321,14 +322,7 @@ out:
 
 char *fc_link_stderr(const struct fc_case_result *r)
 {
-	if (!r->case_dir || !r->linker)
-		return NULL;
-	char *p = fc_xasprintf("%s/%s/stderr.txt", r->case_dir, r->linker);
-	char *s = fc_exists(p) ? fc_read_file(p, NULL) : NULL;
-	free(p);
-	if (s && !*s) {
-		free(s);
-		s = NULL;
-	}
-	return s;
+	/* Taken when the link ran: two scenarios that share a case link it
+	 * into one directory, one after the other. */
+	return r->link_stderr && *r->link_stderr ? fc_xstrdup(r->link_stderr) : NULL;
 }

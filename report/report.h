@@ -24,6 +24,7 @@ struct fc_case_result {
 	double link_wall_s;
 	long link_rss_kb;
 	char *link_command;
+	char *link_stderr;    /* what the linker printed (64 KiB at most), or NULL */
 	/* checks.calls */
 	char *mode;
 	int relax;

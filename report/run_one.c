@@ -48,6 +48,12 @@ void fc_run_take_link(struct fc_case_result *r, const char *dir, const struct fc
 	r->link_timed_out = lr->timed_out;
 	r->link_wall_s = lr->wall_s;
 	r->link_rss_kb = lr->max_rss_kb;
+	char *ef = fc_xasprintf("%s/stderr.txt", dir);
+	size_t n = 0;
+	r->link_stderr = fc_read_file(ef, &n);
+	free(ef);
+	if (r->link_stderr && n > 65536)
+		strcpy(r->link_stderr + 65536 - 40, "\n... (the rest in stderr.txt)\n");
 }
 
 char *fc_run_details(const char *path)
