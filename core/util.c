@@ -369,3 +369,42 @@ void fc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
 	*v = fc_xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = s;
 }
+
+static uint64_t key64(const void *v, size_t i, size_t size)
+{
+	uint64_t k;
+	memcpy(&k, (const char *)v + i * size, sizeof k);
+	return k;
+}
+
+int fc_cmp_key64(const void *a, const void *b)
+{
+	uint64_t x = key64(a, 0, 0), y = key64(b, 0, 0);
+	return x < y ? -1 : x > y;
+}
+
+size_t fc_lower_key64(const void *v, size_t n, size_t size, uint64_t k)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key64(v, mid, size) < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t fc_upper_key64(const void *v, size_t n, size_t size, uint64_t k)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key64(v, mid, size) <= k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

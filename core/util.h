@@ -69,6 +69,13 @@ void fc_progress_start(struct fc_progress *p, const char *what, uint64_t total);
 void fc_progress_set(struct fc_progress *p, uint64_t done);
 void fc_progress_end(struct fc_progress *p);
 
+/* Arrays of structs whose first member is a uint64_t key (an address),
+ * sorted by it: the qsort order, and the index of the first element whose
+ * key is >= k (upper: > k); n when there is none. */
+int fc_cmp_key64(const void *a, const void *b);
+size_t fc_lower_key64(const void *v, size_t n, size_t size, uint64_t k);
+size_t fc_upper_key64(const void *v, size_t n, size_t size, uint64_t k);
+
 /* FNV-1a 64, for naming cases by what made them. */
 uint64_t fc_hash64(uint64_t h, const void *buf, size_t len);
 #define FC_HASH_INIT 0xcbf29ce484222325ULL

@@ -64,40 +64,20 @@ static bool named_like_thunk(const char *n)
 }
 
 struct fn {
-	uint64_t addr, size;
+	uint64_t addr, size; /* addr first: the sort key */
 	const char *name;
 };
 
-static int by_addr(const void *a, const void *b)
-{
-	const struct fn *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
 static int find_fn(const struct fn *v, size_t n, uint64_t a)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].addr < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].addr == a ? (int)lo : -1;
+	size_t i = fc_lower_key64(v, n, sizeof *v, a);
+	return i < n && v[i].addr == a ? (int)i : -1;
 }
 
 static bool inside_fn(const struct fn *v, size_t n, uint64_t a)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].addr <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo && a < v[lo - 1].addr + v[lo - 1].size;
+	size_t i = fc_upper_key64(v, n, sizeof *v, a);
+	return i && a < v[i - 1].addr + v[i - 1].size;
 }
 
 int cmd_check(int argc, char **argv)
@@ -155,7 +135,7 @@ int cmd_check(int argc, char **argv)
 			continue; /* an alias */
 		fns[nf++] = (struct fn){y->addr, y->size, y->name};
 	}
-	qsort(fns, nf, sizeof *fns, by_addr);
+	qsort(fns, nf, sizeof *fns, fc_cmp_key64);
 
 	/* The manifest of what we found. A Go binary's trampolines may also
 	 * use what Go's linker uses (riscv64: t6). */

@@ -30,27 +30,15 @@ static void note_bad(struct fc_go_check *r, uint64_t a)
 }
 
 struct byaddr {
-	uint64_t addr;
+	uint64_t addr; /* first: the sort key */
 	uint32_t gi;
 };
 
-static int cmp_byaddr(const void *a, const void *b)
-{
-	const struct byaddr *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
+/* The generated function at entry a (NONE: none). */
 static uint32_t fn_at(const struct byaddr *v, size_t n, uint64_t a)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].addr < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].addr == a ? v[lo].gi : NONE;
+	size_t i = fc_lower_key64(v, n, sizeof *v, a);
+	return i < n && v[i].addr == a ? v[i].gi : NONE;
 }
 
 /* The line table names files as the compiler saw them: with -trimpath,
@@ -250,7 +238,7 @@ int fc_go_check(struct fc_image *im, const struct fc_go_manifest *gm, unsigned j
 		ba[k] = (struct byaddr){y->addr, (uint32_t)i};
 	}
 	size_t nba = m->nfuncs;
-	qsort(ba, nba, sizeof *ba, cmp_byaddr);
+	qsort(ba, nba, sizeof *ba, fc_cmp_key64);
 	size_t scap = gm->ncalls + 16;
 	m->sites = fc_xcalloc(scap, sizeof *m->sites);
 	bool *matched = fc_xcalloc(gm->ncalls + 1, sizeof *matched);

@@ -107,7 +107,7 @@ struct gslot {
  * the low halves that point at it. */
 enum { HI_UNKNOWN, HI_OK, HI_RELAXED };
 struct hient {
-	uint64_t addr;
+	uint64_t addr;   /* first: the sort key */
 	uint64_t t;      /* what the pair addresses: S+A, or the GOT entry + A */
 	uint64_t holds;  /* FC_KEPT_GOT: what its GOT entry holds, and A */
 	uint64_t a;
@@ -147,12 +147,6 @@ static int by_value(const void *a, const void *b)
 	const struct gslot *x = a, *y = b;
 	if (x->value != y->value)
 		return x->value < y->value ? -1 : 1;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int by_hiaddr(const void *a, const void *b)
-{
-	const struct hient *x = a, *y = b;
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
@@ -231,15 +225,8 @@ static size_t got_find(struct ctx *c, uint64_t v, size_t *first)
 
 static struct hient *hi_find(struct ctx *c, uint64_t addr)
 {
-	size_t lo = 0, hi = c->nhi;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->hi[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->nhi && c->hi[lo].addr == addr ? &c->hi[lo] : NULL;
+	size_t i = fc_lower_key64(c->hi, c->nhi, sizeof *c->hi, addr);
+	return i < c->nhi && c->hi[i].addr == addr ? &c->hi[i] : NULL;
 }
 
 static struct hient *hi_add(struct ctx *c, uint64_t addr, uint32_t type, uint64_t t, uint8_t state)
@@ -987,7 +974,7 @@ int fc_kept_relocs_check(struct fc_image *im, struct fc_kept_result *r)
 	 * relocation of every high half is known. */
 	for (int pass = 0; pass < npass; pass++) {
 		if (pass == 1)
-			qsort(c.hi, c.nhi, sizeof *c.hi, by_hiaddr);
+			qsort(c.hi, c.nhi, sizeof *c.hi, fc_cmp_key64);
 		for (size_t s = 0; s < nks; s++)
 			for (size_t i = 0; i < ks[s].nrel; i++) {
 				struct krel k;

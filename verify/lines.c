@@ -12,17 +12,6 @@
 
 #include "../core/util.h"
 
-static int by_lo(const void *a, const void *b)
-{
-	const struct fc_line_span *x = a, *y = b;
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static int sub_by_lo(const void *a, const void *b)
-{
-	const struct fc_subprogram *x = a, *y = b;
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
 
 static void problem(struct fc_lines *l, const char *fmt, ...)
 {
@@ -127,8 +116,8 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 		off = next;
 		cu++;
 	}
-	qsort(l->spans, l->nspans, sizeof *l->spans, by_lo);
-	qsort(l->subs, l->nsubs, sizeof *l->subs, sub_by_lo);
+	qsort(l->spans, l->nspans, sizeof *l->spans, fc_cmp_key64);
+	qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
 	dwarf_end(dw);
 	return 0;
 }
@@ -148,14 +137,7 @@ void fc_lines_free(struct fc_lines *l)
 
 const struct fc_line_span *fc_lines_at(const struct fc_lines *l, uint64_t addr)
 {
-	size_t lo = 0, hi = l->nspans;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (l->spans[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = fc_upper_key64(l->spans, l->nspans, sizeof *l->spans, addr);
 	/* Spans may overlap (two CUs claiming one range); any that covers. */
 	for (size_t i = lo; i-- > 0 && lo - i < 8;)
 		if (addr >= l->spans[i].lo && addr < l->spans[i].hi)
@@ -165,13 +147,6 @@ const struct fc_line_span *fc_lines_at(const struct fc_lines *l, uint64_t addr)
 
 const struct fc_subprogram *fc_lines_sub(const struct fc_lines *l, uint64_t addr)
 {
-	size_t lo = 0, hi = l->nsubs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (l->subs[mid].lo < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = fc_lower_key64(l->subs, l->nsubs, sizeof *l->subs, addr);
 	return lo < l->nsubs && l->subs[lo].lo == addr ? &l->subs[lo] : NULL;
 }

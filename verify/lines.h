@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 struct fc_line_span {
-	uint64_t lo, hi; /* [lo, hi) covered by one row */
+	uint64_t lo, hi; /* [lo, hi) covered by one row; lo first: the sort key */
 	int line;
 	uint32_t file;   /* index in fc_lines.files */
 };
 
 struct fc_subprogram {
-	uint64_t lo, hi;
+	uint64_t lo, hi; /* lo first: the sort key */
 	const char *name;
 };
 

@@ -433,6 +433,28 @@ static void test_rng(void **state)
 	assert_int_equal(fc_rng_below(&s, 1), 0);
 }
 
+/* Sorted by a leading uint64_t: duplicates, ends, and a key past 2^63. */
+static void test_key64(void **state)
+{
+	(void)state;
+	struct e {
+		uint64_t k;
+		int tag;
+	} v[] = {{30, 0}, {10, 1}, {0x8000000000000000ULL, 2}, {20, 3}, {20, 4}};
+	size_t n = sizeof v / sizeof v[0];
+	qsort(v, n, sizeof *v, fc_cmp_key64);
+	assert_int_equal(v[0].k, 10);
+	assert_int_equal(v[4].k, 0x8000000000000000ULL);
+	assert_int_equal(fc_lower_key64(v, n, sizeof *v, 20), 1);
+	assert_int_equal(fc_upper_key64(v, n, sizeof *v, 20), 3);
+	assert_int_equal(fc_lower_key64(v, n, sizeof *v, 5), 0);
+	assert_int_equal(fc_upper_key64(v, n, sizeof *v, 5), 0);
+	assert_int_equal(fc_lower_key64(v, n, sizeof *v, 31), 4);
+	assert_int_equal(fc_lower_key64(v, n, sizeof *v, UINT64_MAX), 5);
+	assert_int_equal(fc_upper_key64(v, n, sizeof *v, UINT64_MAX), 5);
+	assert_int_equal(fc_lower_key64(v, 0, sizeof *v, 20), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +470,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replace_dir, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_hash64),
 		cmocka_unit_test(test_rng),
+		cmocka_unit_test(test_key64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
