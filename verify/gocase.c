@@ -247,7 +247,6 @@ int fc_go_check(struct fc_image *im, const struct fc_go_manifest *gm, unsigned j
 	fc_manifest_fix_names(m, offs, NULL);
 	r->v.functions = m->nfuncs;
 	r->edges = gm->ncalls;
-	char where[200];
 	for (size_t e = 0; e < gm->ncalls; e++) {
 		const struct fc_go_call *c = &gm->calls[e];
 		if (matched[e] || idx[c->caller] == NONE || idx[c->callee] == NONE)
@@ -258,7 +257,6 @@ int fc_go_check(struct fc_image *im, const struct fc_go_manifest *gm, unsigned j
 		    im->path, short_name(g->name), short_name(gm->funcs[c->callee].name), g->file,
 		    c->line, short_name(g->name));
 	}
-	(void)where;
 	int rc = 0;
 	if (fc_emu_calls_jobs(im, m, jobs, &r->calls) < 0)
 		rc = -1;
