@@ -380,9 +380,17 @@ static char **go_argv(const struct argv_maker *x, const char *tmp_out)
 	push(&a, fc_xstrdup("GOFLAGS=-mod=mod"));
 	push(&a, fc_xstrdup("GOPROXY=off"));
 	push(&a, fc_xstrdup("GOTOOLCHAIN=local"));
-	/* go needs a build cache; without HOME it has no default. */
-	if (!getenv("GOCACHE") && !getenv("HOME") && !getenv("XDG_CACHE_HOME"))
-		push(&a, fc_xstrdup("GOCACHE=/tmp/farcall-go-build"));
+	/* go needs a build cache it can write: its default when there is one
+	 * (a CI job may have no HOME, or one it cannot write), else ours. */
+	if (!getenv("GOCACHE")) {
+		const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+		char *def = xdg && *xdg ? fc_xasprintf("%s/go-build", xdg)
+			    : home && *home ? fc_xasprintf("%s/.cache/go-build", home) : NULL;
+		bool ok = def && fc_mkdir_p(def) == 0 && access(def, W_OK) == 0;
+		if (!ok)
+			push(&a, fc_xasprintf("GOCACHE=/tmp/farcall-go-build-%d", (int)getuid()));
+		free(def);
+	}
 	if (!getenv("GOPATH") && !getenv("HOME"))
 		push(&a, fc_xstrdup("GOPATH=/tmp/farcall-gopath"));
 	push(&a, fc_xstrdup(x->l->path));
