@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "../../targets/util.h"
+
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
@@ -80,28 +82,9 @@ static const struct fc_form *F(int i)
 	return f;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
-static void wr64(uint8_t *p, uint64_t v)
-{
-	wr32(p, (uint32_t)v);
-	wr32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* ---- the target table ------------------------------------------------- */
 
@@ -330,8 +313,8 @@ static void test_forms_reach_matches_reloc(void **state)
 			const int64_t ds[4] = {f->lo, f->hi, f->lo - 4, f->hi + 4};
 			for (int e = 0; e < 4; e++) {
 				uint8_t b[8];
-				wr32(b, k[i].word);
-				wr32(b + 4, W_NOP);
+				fc_wr32(b, k[i].word);
+				fc_wr32(b + 4, W_NOP);
 				int r = t->apply_reloc(k[i].type, b, P, P + (uint64_t)ds[e]);
 				bool adrp = k[i].type == R_AARCH64_ADR_PREL_PG_HI21 ||
 					    k[i].type == R_AARCH64_ADR_GOT_PAGE;
@@ -345,7 +328,7 @@ static void test_forms_reach_matches_reloc(void **state)
 				if (r != want)
 					fail_msg("%s at 0x%llx d=%lld: %d, want %d", f->name,
 						 (unsigned long long)P, (long long)ds[e], r, want);
-				assert_int_equal(rd32(b + 4), W_NOP);
+				assert_int_equal(fc_rd32(b + 4), W_NOP);
 			}
 		}
 	}
@@ -378,7 +361,7 @@ static void check_words(const uint8_t *p, size_t len, const uint32_t *want, size
 	if (len != n * 4)
 		fail_msg("%zu bytes, want %zu", len, n * 4);
 	for (size_t i = 0; i < n; i++) {
-		uint32_t got = rd32(p + 4 * i);
+		uint32_t got = fc_rd32(p + 4 * i);
 		if (got != want[i])
 			fail_msg("word %zu: got 0x%08x, want 0x%08x", i, got, want[i]);
 	}
@@ -510,8 +493,8 @@ static void test_site_ldr_lit(void **state)
 	assert_int_equal(c.nlabels, 1);
 
 	assert_int_equal(pool.len, 16);
-	assert_int_equal(rd32(pool.buf + 4), 0); /* alignment fill */
-	assert_int_equal(rd64(pool.buf + 8), 0); /* .xword x, before relocation */
+	assert_int_equal(fc_rd32(pool.buf + 4), 0); /* alignment fill */
+	assert_int_equal(fc_rd64(pool.buf + 8), 0); /* .xword x, before relocation */
 	assert_int_equal(pool.nlabels, 2);
 	assert_int_equal(pool.labels[1], 8);
 	assert_int_equal(pool.nrel, 1);
@@ -698,7 +681,7 @@ static void test_emit_body_many(void **state)
 	unsigned lit = 0;
 	for (unsigned i = 0; i + 1 < N; i++) {
 		assert_int_equal(off[i], 8 + 4 * i);
-		assert_int_equal(rd32(c.buf + off[i]), i % 3 == 0 ? W_LDRLIT0 : W_BL0);
+		assert_int_equal(fc_rd32(c.buf + off[i]), i % 3 == 0 ? W_LDRLIT0 : W_BL0);
 		if (i % 3 == 0) {
 			/* Its label is the literal's place in the body. */
 			const struct fc_reloc_req *r = NULL;
@@ -712,8 +695,8 @@ static void test_emit_body_many(void **state)
 		}
 	}
 	assert_int_equal(off[N - 1], 8 + 4 * (N - 1) + 4);
-	assert_int_equal(rd32(c.buf + off[N - 1] - 4), W_LDP);
-	assert_int_equal(rd32(c.buf + off[N - 1]), W_B0);
+	assert_int_equal(fc_rd32(c.buf + off[N - 1] - 4), W_LDP);
+	assert_int_equal(fc_rd32(c.buf + off[N - 1]), W_B0);
 	assert_int_equal(c.nrel, N + 100);
 	for (size_t k = N; k < c.nrel; k++) {
 		assert_int_equal(c.rel[k].type, R_AARCH64_ABS64);
@@ -740,14 +723,14 @@ static void check_golden(uint32_t type, uint32_t start, const struct golden *g, 
 	for (size_t k = 0; k < NPS; k++)
 		for (size_t i = 0; i < n; i++) {
 			uint8_t b[8];
-			wr32(b, start);
-			wr32(b + 4, W_NOP);
+			fc_wr32(b, start);
+			fc_wr32(b + 4, W_NOP);
 			int r = T()->apply_reloc(type, b, Ps[k], Ps[k] + (uint64_t)g[i].d);
 			if (r != 0)
 				fail_msg("type %u d=%lld: returned %d", type, (long long)g[i].d, r);
-			if (rd32(b) != g[i].word || rd32(b + 4) != W_NOP)
+			if (fc_rd32(b) != g[i].word || fc_rd32(b + 4) != W_NOP)
 				fail_msg("type %u d=%lld: got 0x%08x, want 0x%08x", type,
-					 (long long)g[i].d, rd32(b), g[i].word);
+					 (long long)g[i].d, fc_rd32(b), g[i].word);
 		}
 }
 
@@ -755,15 +738,15 @@ static void check_golden(uint32_t type, uint32_t start, const struct golden *g, 
 static void check_erange_at(uint32_t type, uint32_t start, uint64_t P, uint64_t SA)
 {
 	uint8_t b[8];
-	wr32(b, start);
-	wr32(b + 4, W_NOP);
+	fc_wr32(b, start);
+	fc_wr32(b + 4, W_NOP);
 	int r = T()->apply_reloc(type, b, P, SA);
 	if (r != -ERANGE)
 		fail_msg("type %u P=0x%llx SA=0x%llx: returned %d, want -ERANGE", type,
 			 (unsigned long long)P, (unsigned long long)SA, r);
-	if (rd32(b) != start || rd32(b + 4) != W_NOP)
+	if (fc_rd32(b) != start || fc_rd32(b + 4) != W_NOP)
 		fail_msg("type %u P=0x%llx SA=0x%llx: changed to 0x%08x 0x%08x", type,
-			 (unsigned long long)P, (unsigned long long)SA, rd32(b), rd32(b + 4));
+			 (unsigned long long)P, (unsigned long long)SA, fc_rd32(b), fc_rd32(b + 4));
 }
 
 static void check_erange(uint32_t type, uint32_t start, const int64_t *ds, size_t n)
@@ -801,9 +784,9 @@ static void test_reloc_call26_jump26(void **state)
 
 	/* Rewriting an already-relocated word replaces the field. */
 	uint8_t w[4];
-	wr32(w, 0x95ffffff); /* bl .+0x7fffffc */
+	fc_wr32(w, 0x95ffffff); /* bl .+0x7fffffc */
 	assert_int_equal(T()->apply_reloc(R_AARCH64_CALL26, w, 0x1000, 0x1004), 0);
-	assert_int_equal(rd32(w), 0x94000001); /* bl .+4 */
+	assert_int_equal(fc_rd32(w), 0x94000001); /* bl .+4 */
 
 	static const int64_t bad[] = {0x8000000, -0x8000004, 2, 1, -2, 0x7fffffe,
 				      0x10000000, -0x10000000, INT64_MIN / 2};
@@ -948,24 +931,24 @@ static void test_reloc_adrp(void **state)
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < NELEM(g); i++) {
 			uint8_t b[4];
-			wr32(b, W_ADRP0);
+			fc_wr32(b, W_ADRP0);
 			assert_int_equal(t->apply_reloc(types[k], b, g[i].P, g[i].S), 0);
-			if (rd32(b) != g[i].word)
+			if (fc_rd32(b) != g[i].word)
 				fail_msg("P=0x%llx S=0x%llx: got 0x%08x, want 0x%08x",
 					 (unsigned long long)g[i].P, (unsigned long long)g[i].S,
-					 rd32(b), g[i].word);
+					 fc_rd32(b), g[i].word);
 		}
 	/* The register survives: adrp x16, . */
 	uint8_t b[4];
-	wr32(b, 0x90000010);
+	fc_wr32(b, 0x90000010);
 	assert_int_equal(t->apply_reloc(R_AARCH64_ADR_PREL_PG_HI21, b, 0x10000000, 0x12345678), 0);
-	assert_int_equal(rd32(b), 0xb0011a30); /* adrp x16, 0x12345000 */
+	assert_int_equal(fc_rd32(b), 0xb0011a30); /* adrp x16, 0x12345000 */
 
 	/* What ld links for adrp x0, :got:SYM at 0x10000000 with SYM's GOT
 	 * entry at 0x1001ffe0: adrp x0, 0x1001f000. */
-	wr32(b, W_ADRP0);
+	fc_wr32(b, W_ADRP0);
 	assert_int_equal(t->apply_reloc(R_AARCH64_ADR_GOT_PAGE, b, 0x10000000, 0x1001ffe0), 0);
-	assert_int_equal(rd32(b), 0xf00000e0);
+	assert_int_equal(fc_rd32(b), 0xf00000e0);
 
 	/* ld: "relocation truncated to fit: R_AARCH64_ADR_PREL_PG_HI21". */
 	for (int k = 0; k < 2; k++) {
@@ -1010,9 +993,9 @@ static void test_reloc_lo12(void **state)
 	for (size_t k = 0; k < NPS; k++) {
 		for (size_t i = 0; i < NELEM(add); i++) {
 			uint8_t b[4];
-			wr32(b, W_ADD0);
+			fc_wr32(b, W_ADD0);
 			assert_int_equal(t->apply_reloc(R_AARCH64_ADD_ABS_LO12_NC, b, Ps[k], add[i].S), 0);
-			assert_int_equal(rd32(b), add[i].word);
+			assert_int_equal(fc_rd32(b), add[i].word);
 		}
 		/* The GOT load is the same field, from the GOT entry's address. */
 		static const uint32_t types[] = {R_AARCH64_LDST64_ABS_LO12_NC,
@@ -1020,16 +1003,16 @@ static void test_reloc_lo12(void **state)
 		for (int j = 0; j < 2; j++)
 			for (size_t i = 0; i < NELEM(ldr); i++) {
 				uint8_t b[4];
-				wr32(b, W_LDR0);
+				fc_wr32(b, W_LDR0);
 				assert_int_equal(t->apply_reloc(types[j], b, Ps[k], ldr[i].S), 0);
-				assert_int_equal(rd32(b), ldr[i].word);
+				assert_int_equal(fc_rd32(b), ldr[i].word);
 			}
 	}
 	/* The registers survive: add x16, x16, #:lo12: and ldr x17, [x16, #:lo12:]. */
 	uint8_t b[4];
-	wr32(b, 0x91000210); /* add x16, x16, #0x0 */
+	fc_wr32(b, 0x91000210); /* add x16, x16, #0x0 */
 	assert_int_equal(t->apply_reloc(R_AARCH64_ADD_ABS_LO12_NC, b, 0, 0x10), 0);
-	assert_int_equal(rd32(b), 0x91004210); /* add x16, x16, #0x10 */
+	assert_int_equal(fc_rd32(b), 0x91004210); /* add x16, x16, #0x10 */
 	/* A word that is not 8-aligned cannot be loaded with the scaled offset
 	 * (ld: "... as if it had a larger alignment than was declared"). */
 	static const uint64_t bad[] = {0x12345674, 0x12345671, 0xffc};
@@ -1071,22 +1054,22 @@ static void test_reloc_movw(void **state)
 	for (size_t i = 0; i < NELEM(g); i++)
 		for (int j = 0; j < 4; j++) {
 			uint8_t b[4];
-			wr32(b, start[j]);
+			fc_wr32(b, start[j]);
 			assert_int_equal(t->apply_reloc(types[j], b, 0x10000000 + 4 * j, g[i].S), 0);
-			if (rd32(b) != g[i].w[j])
+			if (fc_rd32(b) != g[i].w[j])
 				fail_msg("S=0x%llx G%d: got 0x%08x, want 0x%08x",
-					 (unsigned long long)g[i].S, j, rd32(b), g[i].w[j]);
+					 (unsigned long long)g[i].S, j, fc_rd32(b), g[i].w[j]);
 		}
 	/* Rewriting replaces the field: movk x0, #0x1234, lsl #48 from
 	 * movk x0, #0xffff, lsl #48. */
 	uint8_t b[4];
-	wr32(b, 0xf2ffffe0);
+	fc_wr32(b, 0xf2ffffe0);
 	assert_int_equal(t->apply_reloc(R_AARCH64_MOVW_UABS_G3, b, 0, 0x1234000000000000ULL), 0);
-	assert_int_equal(rd32(b), 0xf2e24680);
+	assert_int_equal(fc_rd32(b), 0xf2e24680);
 	/* x16 survives: mov x16, #0xdef0 */
-	wr32(b, 0xd2800010); /* mov x16, #0x0 */
+	fc_wr32(b, 0xd2800010); /* mov x16, #0x0 */
 	assert_int_equal(t->apply_reloc(R_AARCH64_MOVW_UABS_G0_NC, b, 0, 0x123456789abcdef0ULL), 0);
-	assert_int_equal(rd32(b), 0xd29bde10);
+	assert_int_equal(fc_rd32(b), 0xd29bde10);
 }
 
 /* Data words, as ld linked .xword SYM, .word SYM, .xword SYM - . and
@@ -1102,8 +1085,8 @@ static void test_reloc_data(void **state)
 	for (size_t i = 0; i < NELEM(abs64); i++) {
 		memset(b, 0xee, sizeof b);
 		assert_int_equal(t->apply_reloc(R_AARCH64_ABS64, b, P, abs64[i]), 0);
-		assert_int_equal(rd64(b), abs64[i]);
-		assert_int_equal(rd32(b + 8), 0xeeeeeeee); /* exactly 8 bytes */
+		assert_int_equal(fc_rd64(b), abs64[i]);
+		assert_int_equal(fc_rd32(b + 8), 0xeeeeeeee); /* exactly 8 bytes */
 	}
 	/* .xword 0x123456789abcdef0 is f0 de bc 9a 78 56 34 12. */
 	static const uint8_t le[8] = {0xf0, 0xde, 0xbc, 0x9a, 0x78, 0x56, 0x34, 0x12};
@@ -1126,8 +1109,8 @@ static void test_reloc_data(void **state)
 	for (size_t i = 0; i < NELEM(abs32); i++) {
 		memset(b, 0xee, sizeof b);
 		assert_int_equal(t->apply_reloc(R_AARCH64_ABS32, b, P, abs32[i].S), 0);
-		assert_int_equal(rd32(b), abs32[i].word);
-		assert_int_equal(rd32(b + 4), 0xeeeeeeee);
+		assert_int_equal(fc_rd32(b), abs32[i].word);
+		assert_int_equal(fc_rd32(b + 4), 0xeeeeeeee);
 	}
 	static const uint64_t abs32bad[] = {0x100000000ULL, 0xffffffff7fffffffULL,
 					    0x8000000000000000ULL, 0x7fffffffffffffffULL};
@@ -1148,8 +1131,8 @@ static void test_reloc_data(void **state)
 	for (size_t i = 0; i < NELEM(prel64); i++) {
 		memset(b, 0xee, sizeof b);
 		assert_int_equal(t->apply_reloc(R_AARCH64_PREL64, b, P, prel64[i].S), 0);
-		assert_int_equal(rd64(b), prel64[i].word);
-		assert_int_equal(rd32(b + 8), 0xeeeeeeee);
+		assert_int_equal(fc_rd64(b), prel64[i].word);
+		assert_int_equal(fc_rd32(b + 8), 0xeeeeeeee);
 	}
 
 	/* PREL32: -2^31 <= S+A-P < 2^32 (AAELF64; ld.bfd stops at 2^31 - 1). */
@@ -1167,8 +1150,8 @@ static void test_reloc_data(void **state)
 			memset(b, 0xee, sizeof b);
 			assert_int_equal(t->apply_reloc(R_AARCH64_PREL32, b, Ps[k],
 							Ps[k] + (uint64_t)prel32[i].d), 0);
-			assert_int_equal(rd32(b), prel32[i].word);
-			assert_int_equal(rd32(b + 4), 0xeeeeeeee);
+			assert_int_equal(fc_rd32(b), prel32[i].word);
+			assert_int_equal(fc_rd32(b + 4), 0xeeeeeeee);
 		}
 	static const int64_t prel32bad[] = {-0x80000001LL, 0x100000000LL, 0x7fffffffffffLL,
 					    -0x100000000LL};
@@ -1180,11 +1163,11 @@ static void test_reloc_none_and_unknown(void **state)
 	(void)state;
 	const struct target *t = T();
 	uint8_t b[8];
-	wr32(b, W_BL0);
-	wr32(b + 4, W_NOP);
+	fc_wr32(b, W_BL0);
+	fc_wr32(b + 4, W_NOP);
 	assert_int_equal(t->apply_reloc(R_AARCH64_NONE, b, 0x1000, 0x123456789ULL), 0);
-	assert_int_equal(rd32(b), W_BL0);
-	assert_int_equal(rd32(b + 4), W_NOP);
+	assert_int_equal(fc_rd32(b), W_BL0);
+	assert_int_equal(fc_rd32(b + 4), W_NOP);
 	/* Known to relocs.def but not applied by farcall, and unknown ones. */
 	static const uint32_t unknown[] = {
 		1, 256, 259 /* ABS16 */, 262 /* PREL16 */, 263 /* MOVW_UABS_G0 */,
@@ -1194,11 +1177,11 @@ static void test_reloc_none_and_unknown(void **state)
 		0xffffffffu,
 	};
 	for (size_t i = 0; i < NELEM(unknown); i++) {
-		wr32(b, W_BL0);
-		wr32(b + 4, W_NOP);
+		fc_wr32(b, W_BL0);
+		fc_wr32(b + 4, W_NOP);
 		assert_int_equal(t->apply_reloc(unknown[i], b, 0x1000, 0x1040), -EINVAL);
-		assert_int_equal(rd32(b), W_BL0);
-		assert_int_equal(rd32(b + 4), W_NOP);
+		assert_int_equal(fc_rd32(b), W_BL0);
+		assert_int_equal(fc_rd32(b + 4), W_NOP);
 	}
 }
 
@@ -1279,8 +1262,8 @@ static void test_decode(void **state)
 	for (size_t k = 0; k < NELEM(pcs); k++)
 		for (size_t i = 0; i < NELEM(cs); i++) {
 			uint8_t buf[8];
-			wr32(buf, cs[i].word);
-			wr32(buf + 4, 0x94000001); /* what follows does not matter */
+			fc_wr32(buf, cs[i].word);
+			fc_wr32(buf + 4, 0x94000001); /* what follows does not matter */
 			enum fc_insn_type ty = (enum fc_insn_type)-1;
 			uint64_t dest = 0xdeadbeef;
 			unsigned n = t->decode(buf, 8, pcs[k], &ty, &dest);
@@ -1303,7 +1286,7 @@ static void test_decode_wraps(void **state)
 {
 	(void)state;
 	uint8_t buf[4];
-	wr32(buf, 0x96000000); /* bl .-0x8000000 */
+	fc_wr32(buf, 0x96000000); /* bl .-0x8000000 */
 	enum fc_insn_type ty;
 	uint64_t dest;
 	assert_int_equal(T()->decode(buf, 4, 0x34, &ty, &dest), 4);
@@ -1315,7 +1298,7 @@ static void test_decode_short(void **state)
 {
 	(void)state;
 	uint8_t buf[4];
-	wr32(buf, 0x94000001); /* bl .+4 */
+	fc_wr32(buf, 0x94000001); /* bl .+4 */
 	for (size_t avail = 0; avail < 4; avail++) {
 		enum fc_insn_type ty = FC_INSN_CALL;
 		uint64_t dest = 1;
@@ -1347,7 +1330,7 @@ static void test_reloc_decode_roundtrip(void **state)
 			if (ds[i] < k[j].lo || ds[i] > k[j].hi)
 				continue;
 			uint8_t buf[4];
-			wr32(buf, k[j].start);
+			fc_wr32(buf, k[j].start);
 			uint64_t P = 0x20000000;
 			assert_int_equal(t->apply_reloc(k[j].type, buf, P, P + (uint64_t)ds[i]), 0);
 			enum fc_insn_type ty;
@@ -1385,7 +1368,7 @@ static void test_seq_len_rejects(void **state)
 	for (size_t i = 0; i < NELEM(k); i++) {
 		uint8_t b[16];
 		for (unsigned j = 0; j < 4; j++)
-			wr32(b + 4 * j, k[i].w[j]);
+			fc_wr32(b + 4 * j, k[i].w[j]);
 		unsigned ni = 99;
 		if (t->seq_len(F(k[i].form), b, sizeof b, 0x400000, &ni) != 0)
 			fail_msg("seq_len(%s) took case %zu for the form", F(k[i].form)->name, i);
@@ -1422,7 +1405,7 @@ static void test_seq_len(void **state)
 		uint8_t b[32];
 		memset(b, 0xff, sizeof b);
 		for (unsigned j = 0; j < k[i].n; j++)
-			wr32(b + 4 * j, k[i].w[j]);
+			fc_wr32(b + 4 * j, k[i].w[j]);
 		unsigned len = 4 * k[i].n, ni = 0;
 		/* Junk after the sequence does not matter. */
 		assert_int_equal(t->seq_len(f, b, sizeof b, 0x10000, &ni), len);
@@ -1443,8 +1426,8 @@ static void test_seq_len(void **state)
 static void dis(uint32_t w, uint64_t pc, const char *mnem, const char *ops)
 {
 	uint8_t b[8];
-	wr32(b, w);
-	wr32(b + 4, W_NOP);
+	fc_wr32(b, w);
+	fc_wr32(b + 4, W_NOP);
 	char buf[96];
 	unsigned n = T()->disasm(b, 8, pc, buf, sizeof buf);
 	if (n != 4)
@@ -1478,10 +1461,10 @@ static void test_disasm(void **state)
 
 	char buf[64];
 	uint8_t b[4];
-	wr32(b, 0xffffffff); /* not an instruction */
+	fc_wr32(b, 0xffffffff); /* not an instruction */
 	assert_int_equal(T()->disasm(b, 4, 0, buf, sizeof buf), 0);
 	assert_string_equal(buf, "(undecodable)");
-	wr32(b, W_BL0);
+	fc_wr32(b, W_BL0);
 	assert_int_equal(T()->disasm(b, 3, 0, buf, sizeof buf), 0); /* cut short */
 	assert_int_equal(T()->disasm(b, 0, 0, buf, sizeof buf), 0);
 	/* A small buffer is cut, not overrun. */
@@ -1530,7 +1513,7 @@ static void test_enc_jump_abs(void **state)
 		0xd61f0200, /* br x16 */
 	};
 	check_words(b, 20, w1, 5);
-	assert_int_equal(rd32(b + 20), 0xcccccccc);
+	assert_int_equal(fc_rd32(b + 20), 0xcccccccc);
 	assert_int_equal(t->enc_jump_abs(b, 0x12345678, 0x7fffdeadb000ULL), 20);
 	static const uint32_t w2[] = {
 		0xd2960010, /* mov x16, #0xb000 */
@@ -1567,8 +1550,8 @@ static void test_enc_jump(void **state)
 			memset(b, 0xcc, sizeof b);
 			uint64_t at = Ps[k] + 0x10000000, to = at + (uint64_t)g[i].d;
 			assert_int_equal(t->enc_jump(b, at, to), 4);
-			assert_int_equal(rd32(b), g[i].word);
-			assert_int_equal(rd32(b + 4), 0xcccccccc);
+			assert_int_equal(fc_rd32(b), g[i].word);
+			assert_int_equal(fc_rd32(b + 4), 0xcccccccc);
 			enum fc_insn_type ty;
 			uint64_t dest;
 			assert_int_equal(t->decode(b, 4, at, &ty, &dest), 4);
@@ -1581,7 +1564,7 @@ static void test_enc_jump(void **state)
 	assert_int_equal(t->enc_jump(b, 0x10000000, 0x10000000 - 0x8000004), 0);
 	assert_int_equal(t->enc_jump(b, 0x10000000, 0x10000002), 0);
 	assert_int_equal(t->enc_jump(b, 0x1000, 0x7fff00000000ULL), 0);
-	assert_int_equal(rd32(b), 0xcccccccc);
+	assert_int_equal(fc_rd32(b), 0xcccccccc);
 }
 
 /* ---- in Unicorn: emitted sites, relocated, do what their form says ---- */
@@ -1625,11 +1608,11 @@ static void run_site(int fi, uint64_t site, uint64_t target, int64_t addend)
 		/* Arriving at the target is no fault: a brk waits there. */
 		map_page(uc, target);
 		uint8_t brk[4];
-		wr32(brk, W_BRK0);
+		fc_wr32(brk, W_BRK0);
 		assert_int_equal(uc_mem_write(uc, target, brk, 4), UC_ERR_OK);
 	}
 	uint8_t e[8];
-	wr64(e, SA);
+	fc_wr64(e, SA);
 	assert_int_equal(uc_mem_write(uc, got, e, 8), UC_ERR_OK);
 
 	for (size_t i = 0; i < c.nrel; i++) {

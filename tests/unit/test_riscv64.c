@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "../../targets/util.h"
 #include <unicorn/unicorn.h>
 
 #include "../../targets/target.h"
@@ -85,28 +87,9 @@ static const struct fc_form *F(int i)
 	return f;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
 
 /* ---- the target table ------------------------------------------------- */
 
@@ -227,7 +210,7 @@ static void check_words(const uint8_t *p, size_t len, const uint32_t *want, size
 {
 	assert_int_equal(len, n * 4);
 	for (size_t i = 0; i < n; i++) {
-		uint32_t got = rd32(p + 4 * i);
+		uint32_t got = fc_rd32(p + 4 * i);
 		if (got != want[i])
 			fail_msg("word %zu: got 0x%08x, want 0x%08x", i, got, want[i]);
 	}
@@ -457,8 +440,8 @@ static void test_forms_reach_matches_reloc(void **state)
 		const int64_t ds[4] = {f->lo, f->hi, f->lo - k[i].step, f->hi + k[i].step};
 		for (int j = 0; j < 4; j++) {
 			uint8_t b[8];
-			wr32(b, k[i].word);
-			wr32(b + 4, W_JALR_RA_RA);
+			fc_wr32(b, k[i].word);
+			fc_wr32(b + 4, W_JALR_RA_RA);
 			int r = t->apply_reloc(k[i].type, b, P, P + (uint64_t)ds[j]);
 			if (r != (j < 2 ? 0 : -ERANGE))
 				fail_msg("%s d=%lld: %d", f->name, (long long)ds[j], r);
@@ -466,7 +449,7 @@ static void test_forms_reach_matches_reloc(void **state)
 	}
 	/* lui+addi: anything in [0, abs_max]. */
 	uint8_t b[4];
-	wr32(b, W_LUI_A0);
+	fc_wr32(b, W_LUI_A0);
 	assert_int_equal(t->apply_reloc(R_RISCV_HI20, b, 0, F(F_LUI_ADDI)->abs_max), 0);
 	assert_int_equal(t->apply_reloc(R_RISCV_HI20, b, 0, F(F_LUI_ADDI)->abs_max + 1), -ERANGE);
 }
@@ -487,13 +470,13 @@ static void check32(uint32_t type, uint32_t start, const struct g32 *g, size_t n
 	for (size_t k = 0; k < NPS; k++)
 		for (size_t i = 0; i < n; i++) {
 			uint8_t b[4];
-			wr32(b, start);
+			fc_wr32(b, start);
 			int r = T()->apply_reloc(type, b, Ps[k], Ps[k] + (uint64_t)g[i].d);
 			if (r != 0)
 				fail_msg("type %u d=%lld: returned %d", type, (long long)g[i].d, r);
-			if (rd32(b) != g[i].word)
+			if (fc_rd32(b) != g[i].word)
 				fail_msg("type %u d=%lld: got 0x%08x, want 0x%08x", type,
-					 (long long)g[i].d, rd32(b), g[i].word);
+					 (long long)g[i].d, fc_rd32(b), g[i].word);
 		}
 }
 
@@ -507,13 +490,13 @@ static void check16(uint32_t type, uint16_t start, const struct g16 *g, size_t n
 	for (size_t k = 0; k < NPS; k++)
 		for (size_t i = 0; i < n; i++) {
 			uint8_t b[4] = {0, 0, 0xaa, 0xbb}; /* the next halfword stays */
-			wr16(b, start);
+			fc_wr16(b, start);
 			int r = T()->apply_reloc(type, b, Ps[k], Ps[k] + (uint64_t)g[i].d);
 			if (r != 0)
 				fail_msg("type %u d=%lld: returned %d", type, (long long)g[i].d, r);
-			if (rd16(b) != g[i].half || b[2] != 0xaa || b[3] != 0xbb)
+			if (fc_rd16(b) != g[i].half || b[2] != 0xaa || b[3] != 0xbb)
 				fail_msg("type %u d=%lld: got 0x%04x, want 0x%04x", type,
-					 (long long)g[i].d, rd16(b), g[i].half);
+					 (long long)g[i].d, fc_rd16(b), g[i].half);
 		}
 }
 
@@ -522,15 +505,15 @@ static void check_erange(uint32_t type, uint32_t start, const int64_t *ds, size_
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b[8];
-		wr32(b, start);
-		wr32(b + 4, W_JALR_RA_RA);
+		fc_wr32(b, start);
+		fc_wr32(b + 4, W_JALR_RA_RA);
 		int r = T()->apply_reloc(type, b, 0x10000000, 0x10000000 + (uint64_t)ds[i]);
 		if (r != -ERANGE)
 			fail_msg("type %u d=%lld: returned %d, want -ERANGE", type,
 				 (long long)ds[i], r);
-		if (rd32(b) != start || rd32(b + 4) != W_JALR_RA_RA)
+		if (fc_rd32(b) != start || fc_rd32(b + 4) != W_JALR_RA_RA)
 			fail_msg("type %u d=%lld: changed to 0x%08x 0x%08x", type,
-				 (long long)ds[i], rd32(b), rd32(b + 4));
+				 (long long)ds[i], fc_rd32(b), fc_rd32(b + 4));
 	}
 }
 
@@ -555,20 +538,20 @@ static void test_reloc_call(void **state)
 		for (size_t k = 0; k < NPS; k++)
 			for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
 				uint8_t b[8];
-				wr32(b, W_AUIPC_RA);
-				wr32(b + 4, W_JALR_RA_RA);
+				fc_wr32(b, W_AUIPC_RA);
+				fc_wr32(b + 4, W_JALR_RA_RA);
 				assert_int_equal(T()->apply_reloc(type, b, Ps[k], Ps[k] + (uint64_t)g[i].d), 0);
-				if (rd32(b) != g[i].auipc || rd32(b + 4) != g[i].jalr)
+				if (fc_rd32(b) != g[i].auipc || fc_rd32(b + 4) != g[i].jalr)
 					fail_msg("d=%lld: got 0x%08x 0x%08x", (long long)g[i].d,
-						 rd32(b), rd32(b + 4));
+						 fc_rd32(b), fc_rd32(b + 4));
 			}
 	/* The tail pair keeps its registers: tail at 0x10038 to 0x12355680. */
 	uint8_t b[8];
-	wr32(b, W_AUIPC_T1);
-	wr32(b + 4, W_JR_T1);
+	fc_wr32(b, W_AUIPC_T1);
+	fc_wr32(b + 4, W_JR_T1);
 	assert_int_equal(T()->apply_reloc(R_RISCV_CALL_PLT, b, 0x10038, 0x12355680), 0);
-	assert_int_equal(rd32(b), 0x12345317u);     /* auipc t1, 0x12345 */
-	assert_int_equal(rd32(b + 4), 0x64830067u); /* jalr zero, 1608(t1) */
+	assert_int_equal(fc_rd32(b), 0x12345317u);     /* auipc t1, 0x12345 */
+	assert_int_equal(fc_rd32(b + 4), 0x64830067u); /* jalr zero, 1608(t1) */
 
 	static const int64_t bad[] = {0x7ffff800, -0x80000801LL, 1LL << 32, -(1LL << 32)};
 	check_erange(R_RISCV_CALL_PLT, W_AUIPC_RA, bad, 4);
@@ -641,14 +624,14 @@ static void test_reloc_rvc(void **state)
 	static const int64_t badb[] = {256, -258, 1};
 	for (int i = 0; i < 3; i++) {
 		uint8_t b[2];
-		wr16(b, H_C_J0);
+		fc_wr16(b, H_C_J0);
 		assert_int_equal(T()->apply_reloc(R_RISCV_RVC_JUMP, b, 0x1000, 0x1000 + (uint64_t)badj[i]),
 				 -ERANGE);
-		assert_int_equal(rd16(b), H_C_J0);
-		wr16(b, H_C_BEQZ_A0);
+		assert_int_equal(fc_rd16(b), H_C_J0);
+		fc_wr16(b, H_C_BEQZ_A0);
 		assert_int_equal(T()->apply_reloc(R_RISCV_RVC_BRANCH, b, 0x1000,
 						  0x1000 + (uint64_t)badb[i]), -ERANGE);
-		assert_int_equal(rd16(b), H_C_BEQZ_A0);
+		assert_int_equal(fc_rd16(b), H_C_BEQZ_A0);
 	}
 }
 
@@ -672,18 +655,18 @@ static void test_reloc_pcrel(void **state)
 	/* PCREL_LO12: SA is the HI20's full pc-relative value; P is ignored. */
 	uint8_t b[4];
 	for (size_t k = 0; k < NPS; k++) {
-		wr32(b, W_ADDI_A0);
+		fc_wr32(b, W_ADDI_A0);
 		assert_int_equal(T()->apply_reloc(R_RISCV_PCREL_LO12_I, b, Ps[k], 0x12345fff), 0);
-		assert_int_equal(rd32(b), 0xfff50513u); /* addi a0, a0, -1 */
-		wr32(b, W_LD_A0);
+		assert_int_equal(fc_rd32(b), 0xfff50513u); /* addi a0, a0, -1 */
+		fc_wr32(b, W_LD_A0);
 		assert_int_equal(T()->apply_reloc(R_RISCV_PCREL_LO12_I, b, Ps[k], 0x12345ff7), 0);
-		assert_int_equal(rd32(b), 0xff753503u); /* ld a0, -9(a0) */
-		wr32(b, W_SD_A1_A0);
+		assert_int_equal(fc_rd32(b), 0xff753503u); /* ld a0, -9(a0) */
+		fc_wr32(b, W_SD_A1_A0);
 		assert_int_equal(T()->apply_reloc(R_RISCV_PCREL_LO12_S, b, Ps[k], 0x12345fef), 0);
-		assert_int_equal(rd32(b), 0xfeb537a3u); /* sd a1, -17(a0) */
-		wr32(b, W_ADDI_A0);
+		assert_int_equal(fc_rd32(b), 0xfeb537a3u); /* sd a1, -17(a0) */
+		fc_wr32(b, W_ADDI_A0);
 		assert_int_equal(T()->apply_reloc(R_RISCV_PCREL_LO12_I, b, Ps[k], 0x12345678), 0);
-		assert_int_equal(rd32(b), 0x67850513u); /* addi a0, a0, 1656 */
+		assert_int_equal(fc_rd32(b), 0x67850513u); /* addi a0, a0, 1656 */
 	}
 }
 
@@ -706,31 +689,31 @@ static void test_reloc_abs(void **state)
 	};
 	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
 		uint8_t b[4];
-		wr32(b, W_LUI_A0);
+		fc_wr32(b, W_LUI_A0);
 		assert_int_equal(t->apply_reloc(R_RISCV_HI20, b, 0x10000, g[i].SA), 0);
-		assert_int_equal(rd32(b), g[i].lui);
-		wr32(b, W_ADDI_A0);
+		assert_int_equal(fc_rd32(b), g[i].lui);
+		fc_wr32(b, W_ADDI_A0);
 		assert_int_equal(t->apply_reloc(R_RISCV_LO12_I, b, 0x10000, g[i].SA), 0);
-		assert_int_equal(rd32(b), g[i].addi);
+		assert_int_equal(fc_rd32(b), g[i].addi);
 		if (g[i].sd) {
-			wr32(b, W_SD_A1_A0);
+			fc_wr32(b, W_SD_A1_A0);
 			assert_int_equal(t->apply_reloc(R_RISCV_LO12_S, b, 0x10000, g[i].SA), 0);
-			assert_int_equal(rd32(b), g[i].sd);
+			assert_int_equal(fc_rd32(b), g[i].sd);
 		}
 	}
 	static const uint64_t bad[] = {0x7ffff800, 0x80000000, 1ULL << 32,
 				       0xffffffff7ffff7ffULL};
 	for (size_t i = 0; i < 4; i++) {
 		uint8_t b[4];
-		wr32(b, W_LUI_A0);
+		fc_wr32(b, W_LUI_A0);
 		assert_int_equal(t->apply_reloc(R_RISCV_HI20, b, 0x10000, bad[i]), -ERANGE);
-		assert_int_equal(rd32(b), W_LUI_A0);
+		assert_int_equal(fc_rd32(b), W_LUI_A0);
 	}
 	/* The lowest: -2^31 - 2^11. */
 	uint8_t b[4];
-	wr32(b, W_LUI_A0);
+	fc_wr32(b, W_LUI_A0);
 	assert_int_equal(t->apply_reloc(R_RISCV_HI20, b, 0, (uint64_t)(-0x80000800LL)), 0);
-	assert_int_equal(rd32(b), 0x80000537u); /* lui a0, 0x80000 */
+	assert_int_equal(fc_rd32(b), 0x80000537u); /* lui a0, 0x80000 */
 }
 
 static void test_reloc_data(void **state)
@@ -740,49 +723,49 @@ static void test_reloc_data(void **state)
 	uint8_t b[8];
 	memset(b, 0xee, 8);
 	assert_int_equal(t->apply_reloc(R_RISCV_64, b, 0x1000, 0x123456789abcdef0ULL), 0);
-	assert_int_equal(rd32(b), 0x9abcdef0u);
-	assert_int_equal(rd32(b + 4), 0x12345678u);
+	assert_int_equal(fc_rd32(b), 0x9abcdef0u);
+	assert_int_equal(fc_rd32(b + 4), 0x12345678u);
 
 	memset(b, 0xee, 8);
 	assert_int_equal(t->apply_reloc(R_RISCV_32, b, 0x1000, 0x12345678), 0);
-	assert_int_equal(rd32(b), 0x12345678u);
+	assert_int_equal(fc_rd32(b), 0x12345678u);
 	assert_int_equal(b[4], 0xee);
 	assert_int_equal(t->apply_reloc(R_RISCV_32, b, 0x1000, 0xffffffff80000000ULL), 0);
-	assert_int_equal(rd32(b), 0x80000000u);
+	assert_int_equal(fc_rd32(b), 0x80000000u);
 	assert_int_equal(t->apply_reloc(R_RISCV_32, b, 0x1000, 0xffffffff), 0);
-	assert_int_equal(rd32(b), 0xffffffffu);
+	assert_int_equal(fc_rd32(b), 0xffffffffu);
 	assert_int_equal(t->apply_reloc(R_RISCV_32, b, 0x1000, 1ULL << 32), -ERANGE);
 	assert_int_equal(t->apply_reloc(R_RISCV_32, b, 0x1000, 0xffffffff7fffffffULL), -ERANGE);
-	assert_int_equal(rd32(b), 0xffffffffu);
+	assert_int_equal(fc_rd32(b), 0xffffffffu);
 
 	const uint64_t P = 0x100000000ULL;
 	assert_int_equal(t->apply_reloc(R_RISCV_32_PCREL, b, P, P - 0x80000000ULL), 0);
-	assert_int_equal(rd32(b), 0x80000000u);
+	assert_int_equal(fc_rd32(b), 0x80000000u);
 	assert_int_equal(t->apply_reloc(R_RISCV_32_PCREL, b, P, P + 0x7fffffff), 0);
-	assert_int_equal(rd32(b), 0x7fffffffu);
+	assert_int_equal(fc_rd32(b), 0x7fffffffu);
 	assert_int_equal(t->apply_reloc(R_RISCV_32_PCREL, b, P, P - 8), 0);
-	assert_int_equal(rd32(b), 0xfffffff8u);
+	assert_int_equal(fc_rd32(b), 0xfffffff8u);
 	assert_int_equal(t->apply_reloc(R_RISCV_32_PCREL, b, P, P + 0x80000000ULL), -ERANGE);
 	assert_int_equal(t->apply_reloc(R_RISCV_32_PCREL, b, P, P - 0x80000001ULL), -ERANGE);
-	assert_int_equal(rd32(b), 0xfffffff8u);
+	assert_int_equal(fc_rd32(b), 0xfffffff8u);
 
 	/* Label differences: SET/ADD then SUB on the same word. */
-	wr32(b, 0x100);
+	fc_wr32(b, 0x100);
 	assert_int_equal(t->apply_reloc(R_RISCV_ADD32, b, 0, 0x20), 0);
 	assert_int_equal(t->apply_reloc(R_RISCV_SUB32, b, 0, 0x10), 0);
-	assert_int_equal(rd32(b), 0x110);
+	assert_int_equal(fc_rd32(b), 0x110);
 	memset(b, 0, 8);
 	assert_int_equal(t->apply_reloc(R_RISCV_ADD64, b, 0, 0x100000040ULL), 0);
 	assert_int_equal(t->apply_reloc(R_RISCV_SUB64, b, 0, 0x48), 0);
-	assert_int_equal(rd32(b), 0xfffffff8u);
-	assert_int_equal(rd32(b + 4), 0);
+	assert_int_equal(fc_rd32(b), 0xfffffff8u);
+	assert_int_equal(fc_rd32(b + 4), 0);
 	memset(b, 0xee, 8);
 	assert_int_equal(t->apply_reloc(R_RISCV_SET32, b, 0, 0x11223344), 0);
-	assert_int_equal(rd32(b), 0x11223344u);
+	assert_int_equal(fc_rd32(b), 0x11223344u);
 	assert_int_equal(t->apply_reloc(R_RISCV_SET16, b, 0, 0x5566), 0);
-	assert_int_equal(rd32(b), 0x11225566u);
+	assert_int_equal(fc_rd32(b), 0x11225566u);
 	assert_int_equal(t->apply_reloc(R_RISCV_SET8, b, 0, 0x77), 0);
-	assert_int_equal(rd32(b), 0x11225577u);
+	assert_int_equal(fc_rd32(b), 0x11225577u);
 	b[0] = 0xc5; /* DW_CFA_advance_loc: the top two bits stay */
 	assert_int_equal(t->apply_reloc(R_RISCV_SET6, b, 0, 0x2a), 0);
 	assert_int_equal(b[0], 0xea);
@@ -797,17 +780,17 @@ static void test_reloc_noop_and_unknown(void **state)
 	static const uint32_t noop[] = {R_RISCV_NONE, R_RISCV_RELAX, R_RISCV_ALIGN};
 	for (int i = 0; i < 3; i++) {
 		uint8_t b[4];
-		wr32(b, W_AUIPC_RA);
+		fc_wr32(b, W_AUIPC_RA);
 		assert_int_equal(t->apply_reloc(noop[i], b, 0x1000, 0x123456789ULL), 0);
-		assert_int_equal(rd32(b), W_AUIPC_RA);
+		assert_int_equal(fc_rd32(b), W_AUIPC_RA);
 	}
 	static const uint32_t unk[] = {9999, R_RISCV_TLS_DTPMOD64, R_RISCV_TPREL_HI20,
 				       R_RISCV_GPREL_I, 255};
 	for (int i = 0; i < 5; i++) {
 		uint8_t b[4];
-		wr32(b, W_AUIPC_RA);
+		fc_wr32(b, W_AUIPC_RA);
 		assert_int_equal(t->apply_reloc(unk[i], b, 0x1000, 0x2000), -EINVAL);
-		assert_int_equal(rd32(b), W_AUIPC_RA);
+		assert_int_equal(fc_rd32(b), W_AUIPC_RA);
 	}
 }
 
@@ -816,7 +799,7 @@ static void test_reloc_noop_and_unknown(void **state)
 static void dec32(uint32_t w, uint64_t pc, enum fc_insn_type want, int64_t d)
 {
 	uint8_t b[4];
-	wr32(b, w);
+	fc_wr32(b, w);
 	enum fc_insn_type ty;
 	uint64_t dest = 1;
 	assert_int_equal(T()->decode(b, 4, pc, &ty, &dest), 4);
@@ -832,7 +815,7 @@ static void dec32(uint32_t w, uint64_t pc, enum fc_insn_type want, int64_t d)
 static void dec16(uint16_t h, uint64_t pc, enum fc_insn_type want, int64_t d)
 {
 	uint8_t b[4] = {0, 0, 0xff, 0xff};
-	wr16(b, h);
+	fc_wr16(b, h);
 	enum fc_insn_type ty;
 	uint64_t dest = 1;
 	for (size_t avail = 2; avail <= 4; avail += 2) {
@@ -904,10 +887,10 @@ static size_t put_insns(uint8_t *b, const uint32_t *in, size_t n)
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++)
 		if ((in[i] & 3) == 3) {
-			wr32(b + o, in[i]);
+			fc_wr32(b + o, in[i]);
 			o += 4;
 		} else {
-			wr16(b + o, (uint16_t)in[i]);
+			fc_wr16(b + o, (uint16_t)in[i]);
 			o += 2;
 		}
 	return o;
@@ -1024,28 +1007,28 @@ static void test_disasm(void **state)
 {
 	(void)state;
 	uint8_t b[8];
-	wr32(b, W_AUIPC_RA);
+	fc_wr32(b, W_AUIPC_RA);
 	dis(b, 4, 4, "auipc", "ra");            /* auipc ra, 0x0 */
-	wr32(b, W_JALR_RA_RA);
+	fc_wr32(b, W_JALR_RA_RA);
 	dis(b, 8, 4, "jalr", "ra");             /* jalr ra, 0(ra) */
-	wr32(b, W_BNE);
+	fc_wr32(b, W_BNE);
 	dis(b, 4, 4, "bne", "a1");              /* bne a0, a1, . */
-	wr32(b, W_LD_A0);
+	fc_wr32(b, W_LD_A0);
 	dis(b, 4, 4, "ld", "a0");               /* ld a0, 0(a0) */
-	wr32(b, W_RET);
+	fc_wr32(b, W_RET);
 	dis(b, 4, 4, "ret", NULL);              /* jalr zero, 0(ra) */
-	wr16(b, 0xaffdu);
+	fc_wr16(b, 0xaffdu);
 	dis(b, 2, 2, "j", "2046");              /* c.j .+2046 */
-	wr16(b, H_C_JR_RA);
+	fc_wr16(b, H_C_JR_RA);
 	dis(b, 4, 2, "ret", NULL);              /* c.jr ra */
-	wr16(b, H_C_ADDIW);
+	fc_wr16(b, H_C_ADDIW);
 	dis(b, 2, 2, "addiw", "a0");            /* c.addiw a0, 1 */
 
 	char buf[64];
-	wr32(b, 0xffffffffu);
+	fc_wr32(b, 0xffffffffu);
 	assert_int_equal(fc_riscv_disasm(b, 4, 0, buf, sizeof buf), 0);
 	assert_string_equal(buf, "(undecodable)");
-	wr32(b, W_AUIPC_RA);
+	fc_wr32(b, W_AUIPC_RA);
 	assert_int_equal(fc_riscv_disasm(b, 2, 0, buf, sizeof buf), 0); /* cut short */
 	assert_int_equal(fc_riscv_disasm(b, 0, 0, buf, sizeof buf), 0);
 	/* A small buffer is cut, not overrun. */
@@ -1064,21 +1047,21 @@ static void test_enc_jumps(void **state)
 	uint8_t b[16];
 	/* at 0x10000, dest 0x12355800 */
 	assert_int_equal(t->enc_jump_abs(b, 0x10000, 0x10000 + 0x12345800ULL), 12);
-	assert_int_equal(rd32(b), 0x12346317u);     /* auipc t1, 0x12346 */
-	assert_int_equal(rd32(b + 4), 0x80030313u); /* addi t1, t1, -2048 */
-	assert_int_equal(rd32(b + 8), 0x00030067u); /* jalr zero, 0(t1) */
+	assert_int_equal(fc_rd32(b), 0x12346317u);     /* auipc t1, 0x12346 */
+	assert_int_equal(fc_rd32(b + 4), 0x80030313u); /* addi t1, t1, -2048 */
+	assert_int_equal(fc_rd32(b + 8), 0x00030067u); /* jalr zero, 0(t1) */
 	assert_int_equal(t->enc_jump_abs(b, 0x10000, 0x10000 + 0x12345678ULL), 12);
-	assert_int_equal(rd32(b), 0x12345317u);     /* auipc t1, 0x12345 */
-	assert_int_equal(rd32(b + 4), 0x67830313u); /* addi t1, t1, 1656 */
+	assert_int_equal(fc_rd32(b), 0x12345317u);     /* auipc t1, 0x12345 */
+	assert_int_equal(fc_rd32(b + 4), 0x67830313u); /* addi t1, t1, 1656 */
 	assert_int_equal(t->enc_jump_abs(b, 0x100000000ULL, 0x10000), 0);
 	assert_int_equal(t->enc_jump_abs(b, 0x10000, 0x10000 + 0x7ffff800ULL), 0);
 
 	assert_int_equal(t->enc_jump(b, 0x10000, 0x10000 + 0x12344), 4);
-	assert_int_equal(rd32(b), 0x3441206fu);     /* jal zero, .+0x12344 */
+	assert_int_equal(fc_rd32(b), 0x3441206fu);     /* jal zero, .+0x12344 */
 	assert_int_equal(t->enc_jump(b, 0x20000, 0x20000 - 0x12344), 4);
-	assert_int_equal(rd32(b), 0xcbded06fu);     /* jal zero, .-0x12344 */
+	assert_int_equal(fc_rd32(b), 0xcbded06fu);     /* jal zero, .-0x12344 */
 	assert_int_equal(t->enc_jump(b, 0x200000, 0x200000 - 0x100000), 4);
-	assert_int_equal(rd32(b), 0x8000006fu);     /* jal zero, .-0x100000 */
+	assert_int_equal(fc_rd32(b), 0x8000006fu);     /* jal zero, .-0x100000 */
 	assert_int_equal(t->enc_jump(b, 0x10000, 0x10000 + 0x100000), 0);
 	assert_int_equal(t->enc_jump(b, 0x10000, 0x10001), 0);
 }
@@ -1123,7 +1106,7 @@ static void run_site(int fi, uint64_t site, uint64_t target, uint64_t got, bool 
 	}
 	uc_engine *uc = uc_new();
 	uint8_t trap[4];
-	wr32(trap, W_EBREAK);
+	fc_wr32(trap, W_EBREAK);
 	uc_mem_write(uc, target, trap, 4);
 	uc_mem_write(uc, site, c.buf, c.len);
 	if (got)
