@@ -82,10 +82,6 @@ static const struct fc_form *F(int i)
 	return f;
 }
 
-
-
-
-
 /* ---- the target table ------------------------------------------------- */
 
 static void test_find(void **state)
