@@ -99,38 +99,55 @@ int fc_parse_jobs(const char *cmd, const char *arg, unsigned *jobs)
 	return 0;
 }
 
-int cmd_emu(int argc, char **argv)
+int fc_case_args_parse(const char *cmd, const char *usage, int argc, char **argv,
+		       struct fc_case_args *a)
 {
 	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
 					   {"help", 0, 0, 'h'}, {0}};
-	size_t max_report = 20;
-	unsigned jobs = 1;
-	const char *json = NULL;
 	int c;
+	uint64_t v;
 	fc_getopt_reset();
 	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			if (fc_parse_jobs("emu", optarg, &jobs) < 0)
-				return FC_EXIT_USAGE;
+			if (fc_parse_jobs(cmd, optarg, &a->jobs) < 0)
+				return -1;
 			break;
-		case 'm': max_report = (size_t)atol(optarg); break;
-		case 'J': json = optarg; break;
-		case 'h': fputs(emu_usage, stdout); return FC_EXIT_OK;
-		default: fputs(emu_usage, stderr); return FC_EXIT_USAGE;
+		case 'm':
+			if (fc_parse_u64(optarg, &v))
+				return fc_err("%s: --max-report: not a number: '%s'", cmd, optarg);
+			a->max_report = (size_t)v;
+			break;
+		case 'J': a->json = optarg; break;
+		case 'h': fputs(usage, stdout); return 1;
+		default: fputs(usage, stderr); return -1;
 		}
 	}
 	if (optind + 2 != argc) {
-		fputs(emu_usage, stderr);
-		return FC_EXIT_USAGE;
+		fputs(usage, stderr);
+		return -1;
 	}
+	a->casedir = argv[optind];
+	a->out = argv[optind + 1];
+	return 0;
+}
+
+int cmd_emu(int argc, char **argv)
+{
+	struct fc_case_args a = {.jobs = 1, .max_report = 20};
+	int pr = fc_case_args_parse("emu", emu_usage, argc, argv, &a);
+	if (pr)
+		return pr > 0 ? FC_EXIT_OK : FC_EXIT_USAGE;
+	size_t max_report = a.max_report;
+	const char *json = a.json;
 	struct fc_manifest m;
 	struct fc_image im;
 	/* A Go case: the calls, lines and CFI, all checked at once. */
-	if (fc_go_case(argv[optind]))
-		return fc_go_cmd(argv[optind], argv[optind + 1], jobs, max_report, json);
-	if (fc_open_case_output(argv[optind], argv[optind + 1], &m, &im) < 0)
+	if (fc_go_case(a.casedir))
+		return fc_go_cmd(a.casedir, a.out, a.jobs, max_report, json);
+	if (fc_open_case_output(a.casedir, a.out, &m, &im) < 0)
 		return FC_EXIT_USAGE;
+	unsigned jobs = a.jobs;
 	struct fc_calls_result r;
 	int st = FC_EXIT_USAGE;
 	if (fc_emu_calls_jobs(&im, &m, jobs, &r) == 0) {

@@ -1,6 +1,5 @@
 /* farcall verify CASE OUT */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,43 +29,28 @@ static const char verify_usage[] =
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option lo[] = {{"max-report", 1, 0, 'm'}, {"json", 1, 0, 'J'},
-					   {"help", 0, 0, 'h'}, {0}};
-	size_t max_report = 20;
 	long nc = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned jobs = nc > 1 ? (unsigned)(nc > 8 ? 8 : nc) : 1;
-	const char *json = NULL;
-	int c;
-	fc_getopt_reset();
-	while ((c = getopt_long(argc, argv, "hj:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			if (fc_parse_jobs("verify", optarg, &jobs) < 0)
-				return FC_EXIT_USAGE;
-			break;
-		case 'm': max_report = (size_t)atol(optarg); break;
-		case 'J': json = optarg; break;
-		case 'h': fputs(verify_usage, stdout); return FC_EXIT_OK;
-		default: fputs(verify_usage, stderr); return FC_EXIT_USAGE;
-		}
-	}
-	if (optind + 2 != argc) {
-		fputs(verify_usage, stderr);
-		return FC_EXIT_USAGE;
-	}
+	struct fc_case_args a = {.jobs = nc > 1 ? (unsigned)(nc > 8 ? 8 : nc) : 1,
+				 .max_report = 20};
+	int pr = fc_case_args_parse("verify", verify_usage, argc, argv, &a);
+	if (pr)
+		return pr > 0 ? FC_EXIT_OK : FC_EXIT_USAGE;
+	size_t max_report = a.max_report;
+	const char *json = a.json;
 	/* A Go case: the calls, lines and CFI, all checked at once. */
-	if (fc_go_case(argv[optind]))
-		return fc_go_cmd(argv[optind], argv[optind + 1], jobs, max_report, json);
+	if (fc_go_case(a.casedir))
+		return fc_go_cmd(a.casedir, a.out, a.jobs, max_report, json);
 	struct fc_manifest m;
 	struct fc_image im;
-	if (fc_open_case_output(argv[optind], argv[optind + 1], &m, &im) < 0)
+	if (fc_open_case_output(a.casedir, a.out, &m, &im) < 0)
 		return FC_EXIT_USAGE;
+	unsigned jobs = a.jobs;
 	int st = FC_EXIT_USAGE;
 	struct fc_verify_result r;
 	if (fc_verify(&im, &m, jobs, &r) == 0) {
 		if (!m.dwarf && !m.cfi && !m.record_calls && !r.have_kept)
 			printf("%s: the case has neither DWARF nor CFI (gen --dwarf none --cfi none)\n",
-			       argv[optind]);
+			       a.casedir);
 		for (size_t i = 0; i < r.nmsgs && i < max_report; i++)
 			printf("%s\n", r.msgs[i]);
 		for (size_t i = 0; i < r.nbad && i < 2; i++)
