@@ -106,6 +106,21 @@ int fc_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+int fc_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	errno = 0;
+	double v = strtod(s, &end);
+	double unit = !strcmp(end, "") || !strcmp(end, "s") ? 1
+		      : !strcmp(end, "m") ? 60 : !strcmp(end, "h") ? 3600 : 0;
+	if (errno || !unit || !(v > 0) || v * unit > 1e9)
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
 int fc_parse_size(const char *s, uint64_t *out)
 {
 	char *end;

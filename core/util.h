@@ -29,6 +29,8 @@ char *fc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fc_parse_size(const char *s, uint64_t *out);
 /* Whole non-negative integer; -1 on junk or overflow. */
 int fc_parse_u64(const char *s, uint64_t *out);
+/* A positive duration: "900", "2.5", "90s", "15m", "2h" (seconds out). */
+int fc_parse_seconds(const char *s, double *out);
 /* "256 MiB", "4 GiB", "1234 B" for messages. buf >= 32 bytes. */
 const char *fc_fmt_size(uint64_t n, char *buf, size_t len);
 

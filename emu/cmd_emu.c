@@ -92,8 +92,8 @@ int fc_open_case_output(const char *casedir, const char *out, struct fc_manifest
 
 int fc_parse_jobs(const char *cmd, const char *arg, unsigned *jobs)
 {
-	int j = atoi(arg);
-	if (j < 1 || j > 256)
+	uint64_t j;
+	if (fc_parse_u64(arg, &j) || j < 1 || j > 256)
 		return fc_err("%s: -j takes 1 to 256, not '%s'", cmd, arg);
 	*jobs = (unsigned)j;
 	return 0;

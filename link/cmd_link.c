@@ -54,7 +54,11 @@ int cmd_link(int argc, char **argv)
 		case 'l': spec = optarg; break;
 		case 'o': out = optarg; break;
 		case 'f': flags = optarg; break;
-		case 't': timeout = atof(optarg); break;
+		case 't':
+			if (fc_parse_seconds(optarg, &timeout) < 0)
+				return fc_err("link: --timeout: a duration such as 900, 90s or 15m, "
+					      "not '%s'", optarg), FC_EXIT_USAGE;
+			break;
 		case 'h': fputs(link_usage, stdout); return FC_EXIT_OK;
 		default: fputs(link_usage, stderr); return FC_EXIT_USAGE;
 		}

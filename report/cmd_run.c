@@ -546,7 +546,14 @@ int cmd_run(int argc, char **argv)
 		case 'w': ru.work = optarg; break;
 		case 'r': report = optarg; break;
 		case 'x': ru.flags = optarg; break;
-		case 't': ru.timeout = atof(optarg); break;
+		case 't':
+			if (fc_parse_seconds(optarg, &ru.timeout) < 0) {
+				fc_err("run: --timeout: a duration such as 900, 90s or 15m, not '%s'",
+				       optarg);
+				free(gargv);
+				return FC_EXIT_USAGE;
+			}
+			break;
 		case 'k': ru.keep = true; break;
 		case 'P': corpus_dir = optarg; break;
 		case 'Q': quick = true; break;

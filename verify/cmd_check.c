@@ -97,7 +97,14 @@ int cmd_check(int argc, char **argv)
 			if (fc_parse_jobs("check", optarg, &jobs) < 0)
 				return FC_EXIT_USAGE;
 			break;
-		case 'm': max_report = (size_t)atol(optarg); break;
+		case 'm': {
+			uint64_t v;
+			if (fc_parse_u64(optarg, &v))
+				return fc_err("check: --max-report: not a number: '%s'", optarg),
+				       FC_EXIT_USAGE;
+			max_report = (size_t)v;
+			break;
+		}
 		case 'J': json = optarg; break;
 		case 'S': cfi_strict = true; break;
 		case 'h': fputs(check_usage, stdout); return FC_EXIT_OK;

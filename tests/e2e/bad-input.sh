@@ -22,6 +22,18 @@ expect 2 "too small" -- "$FARCALL" gen --size 4K -o "$T/small"
 [ ! -e "$T/small" ] || die "a failed gen left $T/small behind"
 ls "$T" | grep -q tmp && die "a failed gen left a temporary directory"
 expect 2 "cannot create" -- "$FARCALL" gen --size 1M --funcs 4 -o /proc/farcall-case
+# Numbers and durations are checked, not read as far as they go.
+expect 2 "not '10x'" -- "$FARCALL" run --timeout 10x
+expect 2 "not '-3'" -- "$FARCALL" link --linker bfd --timeout -3 "$CASE"
+expect 2 "not '4x'" -- "$FARCALL" verify -j 4x "$CASE" /bin/true
+expect 2 "not a number: 'lots'" -- "$FARCALL" emu --max-report lots "$CASE" /bin/true
+expect 2 "not a number: 'lots'" -- "$FARCALL" check --max-report lots /bin/true
+# A Go case's manifest, broken.
+mkdir -p "$T/go-bad"
+printf '{"farcall_go_manifest":1,"arch":"arm64"' >"$T/go-bad/go-manifest.json"
+expect 2 "go-manifest.json:1:" -- "$FARCALL" verify "$T/go-bad" /bin/true
+printf '{"farcall_go_manifest":1,"arch":"arm64","seed":1,"packages":1,"functions":[{"name":"a","file":"a.go","line":3,"end":5,"leaf":true,"locals":0}],"calls":[[0,7,4]]}' >"$T/go-bad/go-manifest.json"
+expect 2 "call 0: not \[caller, callee, line\]" -- "$FARCALL" verify "$T/go-bad" /bin/true
 
 # Case directories and manifests.
 mkdir -p "$T/empty"

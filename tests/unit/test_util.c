@@ -455,6 +455,26 @@ static void test_key64(void **state)
 	assert_int_equal(fc_lower_key64(v, 0, sizeof *v, 20), 0);
 }
 
+static void test_parse_seconds(void **state)
+{
+	(void)state;
+	double d;
+	assert_int_equal(fc_parse_seconds("900", &d), 0);
+	assert_true(d == 900);
+	assert_int_equal(fc_parse_seconds("2.5", &d), 0);
+	assert_true(d == 2.5);
+	assert_int_equal(fc_parse_seconds("15m", &d), 0);
+	assert_true(d == 900);
+	assert_int_equal(fc_parse_seconds("2h", &d), 0);
+	assert_true(d == 7200);
+	assert_int_equal(fc_parse_seconds("90s", &d), 0);
+	assert_true(d == 90);
+	const char *bad[] = {"", "0", "-3", "10x", "m", " 5", "1e400", "5 m", NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_int_equal(fc_parse_seconds(bad[i], &d), -1);
+	assert_int_equal(fc_parse_seconds(NULL, &d), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_hash64),
 		cmocka_unit_test(test_rng),
 		cmocka_unit_test(test_key64),
+		cmocka_unit_test(test_parse_seconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
