@@ -107,6 +107,8 @@ struct cst {
 	unsigned nreg;
 	const struct fc_form *callf[NCALLF];
 	unsigned ncallf;
+	uint64_t *noret;  /* sorted: functions that do not return, and their thunks */
+	size_t nnoret;
 	struct fc_progress prog;
 	bool progress;
 	/* the function under way */
@@ -632,8 +634,8 @@ static void next(struct cst *s, uc_engine *uc)
 }
 
 /* Functions that never return to their caller, by name: C's and Go's
- * runtime. A call to one ends the path. */
-bool fc_noreturn(const struct fc_syms *y, uint64_t dest)
+ * runtime. */
+static bool noreturn_name(const char *n)
 {
 	static const char *const exact[] = {
 		"abort", "exit", "_exit", "_Exit", "__stack_chk_fail", "__assert_fail",
@@ -645,20 +647,36 @@ bool fc_noreturn(const struct fc_syms *y, uint64_t dest)
 		"runtime.panicwrap", "runtime.goPanicIndex", "runtime.gopanic.abi0"};
 	static const char *const prefix[] = {"runtime.panic", "runtime.goPanic",
 					     "runtime.morestack", "runtime.throw"};
-	/* Through a trampoline whose name says where it goes: there. */
-	uint64_t named;
-	const struct fc_sym *y0 = fc_syms_at(y, dest);
-	if (y0 && y0->addr == dest && fc_thunk_target(y, dest, &named) && named != dest)
-		y0 = fc_syms_at(y, dest = named);
-	if (!y0 || y0->addr != dest || !y0->name)
-		return false;
 	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-		if (!strcmp(y0->name, exact[i]))
+		if (!strcmp(n, exact[i]))
 			return true;
 	for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
-		if (!strncmp(y0->name, prefix[i], strlen(prefix[i])))
+		if (!strncmp(n, prefix[i], strlen(prefix[i])))
 			return true;
 	return false;
+}
+
+uint64_t *fc_noreturn_addrs(const struct fc_syms *y, size_t *n)
+{
+	uint64_t *v = fc_xcalloc(y->n + 1, sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < y->n; i++)
+		if (y->v[i].name && noreturn_name(y->v[i].name))
+			v[k++] = y->v[i].addr;
+	qsort(v, k, sizeof *v, fc_cmp_key64);
+	/* Trampolines whose name says they lead to one of those. */
+	size_t direct = k;
+	for (size_t i = 0; i < y->n && direct; i++) {
+		uint64_t named;
+		if (fc_thunk_target(y, y->v[i].addr, &named) && named != y->v[i].addr) {
+			size_t j = fc_lower_key64(v, direct, sizeof *v, named);
+			if (j < direct && v[j] == named)
+				v[k++] = y->v[i].addr;
+		}
+	}
+	qsort(v, k, sizeof *v, fc_cmp_key64);
+	*n = k;
+	return v;
 }
 
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -697,7 +715,10 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		}
 	}
 	compare(s, addr, addr == s->lo || call);
-	if (call && ty == FC_INSN_CALL && fc_noreturn(&s->im.syms, dest)) {
+	size_t nr;
+	if (call && ty == FC_INSN_CALL && s->nnoret &&
+	    (nr = fc_lower_key64(s->noret, s->nnoret, sizeof *s->noret, dest)) < s->nnoret &&
+	    s->noret[nr] == dest) {
 		/* What follows a call that does not return is not reached from
 		 * it (Go puts its stack-growth stub there). */
 		next(s, uc);
@@ -723,6 +744,7 @@ static int slice_open(struct cst *s, const char *path, const struct target *t)
 		return -1;
 	s->im_open = true;
 	s->t = s->im.t;
+	s->noret = fc_noreturn_addrs(&s->im.syms, &s->nnoret);
 	/* Functions store to their stack frames and their data. */
 	uc_mem_region *reg;
 	uint32_t nr;
@@ -755,6 +777,9 @@ static void slice_close(struct cst *s)
 	if (s->im_open)
 		fc_image_close(&s->im);
 	s->im_open = false;
+	free(s->noret);
+	s->noret = NULL;
+	s->nnoret = 0;
 }
 
 /* Run functions [lo, hi) on the slice's image. */

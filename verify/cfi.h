@@ -88,8 +88,10 @@ int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_
 		      size_t n, const struct fc_cfi_opts *o, struct fc_cfi_result *r,
 		      struct fc_cfi_extra *x);
 void fc_cfi_extra_free(struct fc_cfi_extra *x);
-/* Does the function at dest never return (abort, runtime.throw...)? */
+/* The addresses, sorted, of the functions that never return (abort,
+ * runtime.throw, runtime.panicIndex...), by name, and of the trampolines
+ * that lead to them; *n of them. A call to one ends a path. */
 struct fc_syms;
-bool fc_noreturn(const struct fc_syms *y, uint64_t dest);
+uint64_t *fc_noreturn_addrs(const struct fc_syms *y, size_t *n);
 
 #endif
