@@ -4,7 +4,8 @@
 # the callee, relaxation (RISC-V) and thunks (arm64) included. Then an
 # entry is made stale on purpose (its address moved by one instruction, as
 # ftrace's table was when relaxation moved the calls after it was recorded)
-# and another gets a wrong callee: verify must name exactly those entries.
+# another gets a wrong callee, a third a site number no case has: verify
+# must name exactly those entries.
 . "$(dirname "$0")/lib.sh"
 command -v perl >/dev/null || skip "perl is not installed"
 T="$FC_TMP/ct"
@@ -42,18 +43,21 @@ for a in riscv64 arm64 amd64; do
 	[ $a = amd64 ] && step=1
 	poke "$bad" $((off + 7 * 24)) $step      # entry 7: its call's address, one instruction on
 	poke "$bad" $((off + 9 * 24 + 8)) 16     # entry 9: its callee's, 16 bytes into it
+	poke "$bad" $((off + 11 * 24 + 16)) 100000000 # entry 11: a site number no case has
 	st=0
 	"$FARCALL" verify --max-report 100 "$C" "$bad" >"$bad.v" 2>&1 || st=$?
 	cat "$bad.v"
 	[ $st -eq 1 ] || die "$a: verify exited $st on a broken table"
-	grep -q "call-site table: [0-9]* entries, 2 failed" "$bad.v" || die "$a: not exactly 2 entries failed"
+	grep -q "call-site table: [0-9]* entries, 3 failed" "$bad.v" || die "$a: not exactly 3 entries failed"
 	e7=$(printf '0x%x' $((addr + 7 * 24)))
 	e9=$(printf '0x%x' $((addr + 9 * 24)))
 	grep -q "^$bad: __fc_callsites\[7\] ($e7): records the call of fn_[0-9]*+0x[0-9a-f]* to fn_[0-9]* at 0x" "$bad.v" ||
 		die "$a: the stale entry 7 is not named"
 	grep -q "^$bad: __fc_callsites\[9\] ($e9): the call at fn_[0-9]*+0x[0-9a-f]* records its callee fn_[0-9]* at 0x[0-9a-f]* (fn_[0-9]*+0x10)" "$bad.v" ||
 		die "$a: the wrong callee of entry 9 is not named"
-	[ "$(grep -c '__fc_callsites\[' "$bad.v")" -ge 2 ] || die "$a: findings"
-	grep '__fc_callsites\[' "$bad.v" | grep -v '__fc_callsites\[[79]\]' && die "$a: other entries blamed"
+	e11=$(printf '0x%x' $((addr + 11 * 24)))
+	grep -q "^$bad: __fc_callsites\[11\] ($e11): site number [0-9]* is no recorded call" "$bad.v" ||
+		die "$a: the bad site number of entry 11 is not named"
+	grep '__fc_callsites\[' "$bad.v" | grep -v '__fc_callsites\[\(7\|9\|11\)\]' && die "$a: other entries blamed"
 	true
 done

@@ -108,5 +108,13 @@ for a in arm64 riscv64 amd64; do
 	jq -c '.calls[0][2] += 1' "$C/go-manifest.json" >"$L/go-manifest.json"
 	verify_fails "$L" "$OUT"
 	grep -q "no call to .* on [^ ]*:$(echo "$e" | jq '.[2] + 1')" "$OUT.v" || die "$a: a moved edge not found missing"
+	# ...and the call that is on the old line is one the source does not make.
+	grep -q "a call to .* on [^ ]*:$(echo "$e" | jq '.[2]'), where .* calls no such function" "$OUT.v" ||
+		die "$a: the call left on the old line is not unexpected"
+
+	# A function the binary does not have (renamed in the manifest).
+	jq -c "(.functions[] | select(.name == \"$fn\") | .name) = \"$fn.gone\"" "$C/go-manifest.json" >"$L/go-manifest.json"
+	verify_fails "$L" "$OUT"
+	grep -q "^$OUT: $fn.gone: not a function of the binary" "$OUT.v" || die "$a: a missing function is not named"
 	rm -rf "$L" "$C.again"
 done

@@ -50,6 +50,17 @@ grep -q "taken from the interrupted" "$T/r3.txt" && die "a complete run was resu
 [ "$(wc -l <"$T/links")" -eq 7 ] || die "the third run did not link 3 times"
 echo "resume: interrupted after 1 of 3, resumed with 2 links"
 
+# A journal is only for the same jobs: interrupted again, then the linker
+# says it is another version, and nothing is taken from the journal.
+rm -f "$T/links" "$T/interrupted"
+st=0
+"$FARCALL" run $ARGS >"$T/v1.txt" 2>&1 || st=$?
+[ $st -gt 128 ] || die "the second interrupted run exited $st"
+sed -i 's/^\[ "\$1" = --version \] .*/[ "$1" = --version ] \&\& { echo "LLD 99.0.0"; exit 0; }/' "$T/ld-w"
+"$FARCALL" run $ARGS >"$T/v2.txt" 2>&1 || { cat "$T/v2.txt"; die "the run with another linker version failed"; }
+grep -q "taken from the interrupted" "$T/v2.txt" && die "results of another linker version were reused"
+[ "$(wc -l <"$T/links")" -eq 5 ] || die "$(wc -l <"$T/links") links, expected 2 + 3 after the version changed"
+
 # Killed outright (SIGKILL: no handler), farcall still takes its linker
 # with it, and the next run resumes from the journal.
 rm -f "$T/links" "$T/interrupted"
