@@ -71,23 +71,6 @@ uint64_t fc_emu_site_addr(const struct fc_image *im, const struct fc_manifest *m
 			  const uint64_t *entries, uint64_t site);
 uint64_t fc_emu_target_addr(const struct fc_image *im, const struct fc_manifest *m,
 			    const uint64_t *entries, const struct fc_site *s);
-/* CASE's manifest and the output OUT for it, for the subcommands that take
- * both; -1 after a message (both left closed). */
-int fc_open_case_output(const char *casedir, const char *out, struct fc_manifest *m,
-			struct fc_image *im);
-/* The arguments emu and verify share: [-j N] [--max-report N] [--json FILE]
- * CASE OUT. Returns 0, 1 after --help (printed), or -1 after the usage
- * or a message on stderr. */
-struct fc_case_args {
-	unsigned jobs;
-	size_t max_report;
-	const char *json, *casedir, *out;
-};
-int fc_case_args_parse(const char *cmd, const char *usage, int argc, char **argv,
-		       struct fc_case_args *a);
-/* A -j argument: 1 to 256, or -1 after a message. */
-int fc_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);
-
 /* Registers every site starts with. */
 void fc_emu_baseline(const struct fc_image *im, uint64_t *vals);
 

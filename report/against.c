@@ -39,7 +39,7 @@ static void costs(struct pair *p, char *buf, size_t cap, int *worse, int *better
 	size_t k = 0;
 	buf[0] = 0;
 	/* A link that failed has no costs worth comparing. */
-	if (!n->have_calls || !o->have_calls)
+	if (!n->have_checks || !o->have_checks)
 		return;
 	if (n->thunks != o->thunks) {
 		k += (size_t)snprintf(buf + k, cap - k, "%sthunks %" PRIu64 " -> %" PRIu64,
@@ -162,7 +162,7 @@ void fc_against(const struct fc_case_result *v, size_t n, const char *new_name,
 		fprintf(f, "| **%s** | %s | %s | %s | %s | ", change_name[q->ch], label(any), any->arch,
 			q->old ? fc_verdict_name(q->old->verdict) : "-",
 			q->nw ? fc_verdict_name(q->nw->verdict) : "-");
-		if (q->nw && q->old && q->nw->have_calls && q->old->have_calls)
+		if (q->nw && q->old && q->nw->have_checks && q->old->have_checks)
 			fprintf(f, "%" PRIu64 " -> %" PRIu64 " | %" PRIu64 " -> %" PRIu64
 				" | %.2f -> %.2f | %ld -> %ld | ", q->old->thunks, q->nw->thunks,
 				q->old->thunk_bytes, q->nw->thunk_bytes, q->old->link_wall_s,

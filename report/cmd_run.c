@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "../checks/runner.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
 #include "against.h"
@@ -28,7 +29,7 @@
 static const char run_usage[] =
 	"usage: farcall run [--arch LIST] [--linker LIST] [--size S] [--funcs N] [--calls N]\n"
 	"                   [--far PCT] [--seed S] [--work DIR] [--report DIR]\n"
-	"                   [--flags ARGS] [--timeout S] [--keep]\n"
+	"                   [--flags ARGS] [--timeout S] [--keep] [--strict]\n"
 	"       farcall run --corpus DIR [--quick] [--scenario GLOB] [--arch LIST] [--linker LIST] ...\n"
 	"       farcall run ... --linker NEW --against OLD\n"
 	"\n"
@@ -57,6 +58,7 @@ static const char run_usage[] =
 	"  --flags ARGS    extra linker arguments\n"
 	"  --timeout S     per link (default 900)\n"
 	"  --keep          keep linked outputs that passed (failing ones are always kept)\n"
+	"  --strict        notes (findings that harm nothing) fail too\n"
 	"  --corpus DIR    run DIR's scenarios (docs/corpus.md); no generator options\n"
 	"  --quick         only the scenarios marked 'quick: yes'\n"
 	"  --scenario GLOB only the scenarios whose name matches\n"
@@ -89,7 +91,7 @@ int cmd_run(int argc, char **argv)
 		{"funcs", 1, 0, 'f'}, {"objs", 1, 0, 'O'}, {"calls", 1, 0, 'c'},
 		{"far", 1, 0, 'F'}, {"tail", 1, 0, 'T'}, {"seed", 1, 0, 'S'},
 		{"work", 1, 0, 'w'}, {"report", 1, 0, 'r'}, {"flags", 1, 0, 'x'},
-		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"help", 0, 0, 'h'},
+		{"timeout", 1, 0, 't'}, {"keep", 0, 0, 'k'}, {"strict", 0, 0, 1001}, {"help", 0, 0, 'h'},
 		{"mode", 1, 0, 'M'}, {"no-relax", 0, 0, 'R'}, {"forms", 1, 0, 'X'},
 		{"unfixable", 1, 0, 'U'}, {"dwarf", 1, 0, 'D'}, {"cfi", 1, 0, 'C'},
 		{"corpus", 1, 0, 'P'}, {"quick", 0, 0, 'Q'}, {"scenario", 1, 0, 'N'},
@@ -130,6 +132,7 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'k': ru.keep = true; break;
+		case 1001: ru.strict = true; break;
 		case 'P': corpus_dir = optarg; break;
 		case 'Q': quick = true; break;
 		case 'N': only = optarg; break;

@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "../checks/check.h"
 #include "../core/util.h"
 #include "export.h"
 
@@ -100,11 +101,15 @@ static void counts_line(FILE *f, const struct fc_case_result *v, size_t n, doubl
 /* What a matrix cell says under the verdict. */
 static void cell_text(FILE *f, const struct fc_case_result *r)
 {
-	if (r->have_calls) {
+	if (r->have_checks) {
 		fprintf(f, "<br><span class=\"small\">%" PRIu64 " sites, %" PRIu64 " failed",
-			r->checked, r->failed);
-		if (r->have_verify)
-			fprintf(f, "<br>debug info %s", fc_case_verify_bad(r) ? "fails" : "ok");
+			r->sites, r->sites_failed);
+		char *why = fc_checks_json_reason(r->checks, false);
+		if (why && *why) {
+			fputs("<br>", f);
+			fc_markup_escape(f, why, 100, 0);
+		}
+		free(why);
 		fputs("</span>", f);
 	} else {
 		fputs("<br><span class=\"small\">", f);
@@ -210,13 +215,45 @@ static void num(FILE *f, int have, uint64_t x)
 		fputs("<td class=\"n\">-</td>", f);
 }
 
+/* A check's cell: pass, failed N, notes, "-" where it does not apply,
+ * "not run" where it could not. */
+static void check_td(FILE *f, const struct fc_case_result *r, const char *name)
+{
+	const json_t *c = r->checks ? json_object_get(r->checks, name) : NULL;
+	const char *st = c ? fc_check_json_state(c) : "n/a";
+	if (!strcmp(st, "not run")) {
+		fputs("<td class=\"chk skip\">not run</td>", f);
+		return;
+	}
+	if (strcmp(st, "ran")) {
+		fputs("<td>-</td>", f);
+		return;
+	}
+	uint64_t failed = fc_check_json_u64(c, "failed"), fails = fc_check_json_u64(c, "fails");
+	uint64_t notes = fc_check_json_u64(c, "notes");
+	bool bad = fc_check_json_bad(c, false);
+	fprintf(f, "<td class=\"chk %s\">", bad ? "fail" : "pass");
+	if (bad)
+		fprintf(f, "%" PRIu64 " failed", failed ? failed : fails);
+	else
+		fputs("ok", f);
+	if (notes)
+		fprintf(f, "<br><span class=\"small\">%" PRIu64 " note%s</span>", notes,
+			notes == 1 ? "" : "s");
+	fputs("</td>", f);
+}
+
 static void cases_table(FILE *f, const struct fc_case_result *v, size_t n)
 {
 	fputs("<div class=\"wide\"><table class=\"cases\">\n<thead><tr><th>arch</th><th>mode</th>"
 	      "<th>linker</th><th>size</th><th>verdict</th><th>sites</th><th>failed</th>"
-	      "<th>calls failed</th><th>data failed</th><th>via thunk</th><th>thunks</th>"
-	      "<th>relaxed</th><th>lines</th><th>CFI</th><th>link s</th><th>peak MiB</th>"
-	      "<th>note</th></tr></thead>\n<tbody>\n", f);
+	      "<th>thunks</th><th>thunk bytes</th><th>relaxed</th>", f);
+	for (size_t k = 0; k < fc_checks_count(); k++) {
+		fputs("<th>", f);
+		esc(f, fc_check_at(k)->name);
+		fputs("</th>", f);
+	}
+	fputs("<th>link s</th><th>peak MiB</th><th>note</th></tr></thead>\n<tbody>\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
 		char sz[32];
@@ -243,24 +280,14 @@ static void cases_table(FILE *f, const struct fc_case_result *v, size_t n)
 			fprintf(f, "<b>%s</b>", fc_verdict_name(r->verdict));
 		}
 		fputs("</td>", f);
-		int h = r->have_calls;
-		num(f, h, r->checked);
-		num(f, h, r->failed);
-		num(f, h, r->calls_failed);
-		num(f, h, r->data_failed);
-		num(f, h, r->via_thunk);
+		int h = r->have_checks;
+		num(f, h, r->sites);
+		num(f, h, r->sites_failed);
 		num(f, h, r->thunks);
+		num(f, h, r->thunk_bytes);
 		num(f, h, r->relaxed);
-		if (r->have_verify && r->dwarf)
-			fprintf(f, "<td class=\"chk %s\">%" PRIu64 " failed</td>",
-				r->lines_failed ? "fail" : "pass", r->lines_failed);
-		else
-			fputs("<td>-</td>", f);
-		if (r->have_verify && r->cfi)
-			fprintf(f, "<td class=\"chk %s\">%" PRIu64 " failed</td>",
-				r->cfi_failed ? "fail" : "pass", r->cfi_failed);
-		else
-			fputs("<td>-</td>", f);
+		for (size_t k = 0; k < fc_checks_count(); k++)
+			check_td(f, r, fc_check_at(k)->name);
 		if (r->verdict != FC_V_SKIP)
 			fprintf(f, "<td class=\"n\">%.2f</td><td class=\"n\">%ld</td>", r->link_wall_s,
 				r->link_rss_kb / 1024);
@@ -310,74 +337,44 @@ static void finding(FILE *f, const struct fc_case_result *v, size_t i)
 	meta(f, "case", r->case_dir);
 	meta(f, "size", s);
 	free(s);
-	if (r->have_calls) {
-		s = fc_xasprintf("%" PRIu64 " sites checked, %" PRIu64 " failed (%" PRIu64 " of %" PRIu64
-				 " calls, %" PRIu64 " of %" PRIu64 " addresses and data); %" PRIu64
-				 " thunks",
-				 r->checked, r->failed, r->calls_failed, r->calls, r->data_failed, r->data,
-				 r->thunks);
-		meta(f, "executed", s);
+	/* Each check's summary, then its findings. */
+	for (size_t k = 0; r->checks && k < fc_checks_count(); k++) {
+		const char *name = fc_check_at(k)->name;
+		const json_t *c = json_object_get(r->checks, name);
+		if (!c)
+			continue;
+		const char *st = fc_check_json_state(c);
+		const char *sum = json_string_value(json_object_get(c, !strcmp(st, "ran")
+								    ? "summary" : "why"));
+		s = fc_xasprintf("%s%s", strcmp(st, "ran") ? "not run: " : "", sum ? sum : "");
+		meta(f, name, s);
 		free(s);
-	}
-	if (r->have_verify) {
-		s = fc_xasprintf("lines: %" PRIu64 " of %" PRIu64 " functions fail; CFI: %" PRIu64
-				 " of %" PRIu64 " functions fail",
-				 r->lines_failed, r->line_funcs, r->cfi_failed, r->cfi_funcs);
-		meta(f, "debug info", s);
-		free(s);
-		if (r->layout_failed) {
-			s = fc_xasprintf("%" PRIu64 " findings", r->layout_failed);
-			meta(f, "ELF layout", s);
-			free(s);
-		}
-		if (r->have_kept) {
-			s = fc_xasprintf("%" PRIu64 " of %" PRIu64 " do not reproduce the code (%" PRIu64
-					 " branches through stubs)", r->kept_failed, r->kept_relocs,
-					 r->kept_via_stub);
-			meta(f, "kept relocations", s);
-			free(s);
-		}
-		if (r->have_table) {
-			s = fc_xasprintf("%" PRIu64 " of %" PRIu64 " entries fail", r->table_failed,
-					 r->table_entries);
-			meta(f, "call-site table", s);
-			free(s);
-		}
 	}
 	fputs("</dl>\n", f);
-
-	size_t nf = r->failures ? json_array_size(r->failures) : 0;
-	if (nf) {
+	for (size_t k = 0; r->checks && k < fc_checks_count(); k++) {
+		const char *name = fc_check_at(k)->name;
+		const json_t *c = json_object_get(r->checks, name);
+		const json_t *fs = c ? json_object_get(c, "findings") : NULL;
+		size_t nf = fs ? json_array_size(fs) : 0;
+		if (!nf)
+			continue;
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);
-		for (size_t k = 0; k < nf; k++) {
-			const char *msg = json_string_value(
-				json_object_get(json_array_get(r->failures, k), "message"));
+		for (size_t j = 0; j < nf; j++) {
+			const json_t *x = json_array_get(fs, j);
+			const char *msg = json_string_value(json_object_get(x, "message"));
+			const char *sev = json_string_value(json_object_get(x, "severity"));
 			if (msg)
-				fprintf(m, "%s\n", msg);
+				fprintf(m, "%s%s\n", sev && !strcmp(sev, "note") ? "note: " : "", msg);
 		}
-		if (r->failed > nf)
-			fprintf(m, "... %" PRIu64 " failing sites in all; the report keeps the first %zu\n",
-				r->failed, nf);
+		uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
+		if (all > nf)
+			fprintf(m, "... %" PRIu64 " findings in all; the report keeps the first %zu\n",
+				all, nf);
 		fclose(m);
-		fprintf(f, "<h4>Failing sites (%" PRIu64 ")</h4>\n", r->failed);
+		fprintf(f, "<h4>%s: findings (%" PRIu64 ")</h4>\n", name, all);
 		pre(f, "failures", buf);
-		free(buf);
-	}
-	size_t nv = r->verify_msgs ? json_array_size(r->verify_msgs) : 0;
-	if (nv) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-		for (size_t k = 0; k < nv; k++) {
-			const char *msg = json_string_value(json_array_get(r->verify_msgs, k));
-			if (msg)
-				fprintf(m, "%s\n", msg);
-		}
-		fclose(m);
-		fputs("<h4>Debug-info findings</h4>\n", f);
-		pre(f, "debug", buf);
 		free(buf);
 	}
 	if (r->details && *r->details) {
@@ -385,7 +382,7 @@ static void finding(FILE *f, const struct fc_case_result *v, size_t i)
 		      "address</h4>\n", f);
 		pre(f, "details", r->details);
 	}
-	if (!r->have_calls && r->link_command) {
+	if (!r->have_checks && r->link_command) {
 		char *e = fc_link_stderr(r);
 		if (e) {
 			size_t n = strlen(e);

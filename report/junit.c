@@ -4,14 +4,14 @@
  *   <testsuites name="farcall" tests failures errors skipped time>
  *     <testsuite name="farcall.<arch>" tests failures errors skipped time
  *                timestamp hostname>
- *       <testcase classname="<arch>.<mode>.<linker>" name="link|calls|data|lines|cfi|layout|kept_relocs|callsites"
+ *       <testcase classname="<arch>.<mode>.<linker>" name="link|<check>"
  *                 time>[<failure message>text</failure> | <error message>text</error>
  *                 | <skipped message/>][<system-out>][<system-err>]</testcase>
  *
- * One testcase per check that ran: "link" always; "calls" and "data" once
- * the output was executed; "lines" and "cfi" when the case carries DWARF or
- * CFI and verify ran. A link that failed fails "link" and skips the checks
- * it stopped. Every string may hold whatever a linker printed, so all text
+ * One testcase per check of the registry (checks/registry.c) that applied:
+ * "link" always, then each check that ran (or skipped, with its reason,
+ * when it could not). A link that failed fails "link" and skips the checks
+ * it stopped. Notes go to a passing check's system-out. Every string may hold whatever a linker printed, so all text
  * goes through fc_markup_escape (also used by html.c). */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "../core/util.h"
+#include "../checks/check.h"
 #include "../targets/target.h"
 #include "export.h"
 
@@ -137,70 +138,29 @@ static struct tc *tc_add(struct tcs *l, const struct fc_case_result *r, const ch
 	return t;
 }
 
-/* Whether a failure of emu (an element of r->failures) is of a call or
- * jump site (else an address or data site); -1 when unknown. */
-static int failure_is_call(const struct target *t, json_t *fail)
+/* A check's findings, one a line (notes marked); *first gets the first
+ * fail. NULL when there are none. */
+static char *findings_text(const json_t *c, const char **first)
 {
-	const char *form = json_string_value(json_object_get(fail, "form"));
-	if (!t || !form)
-		return -1;
-	for (unsigned i = 0; i < t->nforms; i++)
-		if (!strcmp(t->forms[i].name, form))
-			return t->forms[i].sem == FC_SEM_CALL || t->forms[i].sem == FC_SEM_JUMP;
-	return -1;
-}
-
-/* The messages of emu's failures of one kind (calls: 1, data: 0), one a
- * line; *first gets the first. NULL when there are none. */
-static char *failure_text(const struct fc_case_result *r, int calls, uint64_t nfailed,
-			  const char **first)
-{
-	const struct target *t = fc_target_find(r->arch);
-	size_t nf = r->failures ? json_array_size(r->failures) : 0;
+	const json_t *fs = json_object_get(c, "findings");
 	char *buf = NULL;
-	size_t len = 0, shown = 0;
+	size_t len = 0, n = fs ? json_array_size(fs) : 0;
 	FILE *f = open_memstream(&buf, &len);
 	*first = NULL;
-	for (size_t i = 0; i < nf; i++) {
-		json_t *e = json_array_get(r->failures, i);
-		int k = failure_is_call(t, e);
-		if (k >= 0 && k != calls)
-			continue;
-		const char *m = json_string_value(json_object_get(e, "message"));
+	for (size_t i = 0; i < n; i++) {
+		const json_t *x = json_array_get(fs, i);
+		const char *m = json_string_value(json_object_get(x, "message"));
+		const char *sev = json_string_value(json_object_get(x, "severity"));
+		bool note = sev && !strcmp(sev, "note");
 		if (!m)
 			continue;
-		if (!*first)
+		if (!*first && !note)
 			*first = m;
-		fprintf(f, "%s\n", m);
-		shown++;
+		fprintf(f, "%s%s\n", note ? "note: " : "", m);
 	}
-	if (nfailed > shown)
-		fprintf(f, "... %" PRIu64 " failing %s sites in all (the report keeps the first %zu"
-			" failing sites of every kind)\n", nfailed, calls ? "call" : "address and data",
-			nf);
-	fclose(f);
-	if (!len) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static char *verify_text(const struct fc_case_result *r, const char **first)
-{
-	size_t nv = r->verify_msgs ? json_array_size(r->verify_msgs) : 0;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	*first = NULL;
-	for (size_t i = 0; i < nv; i++) {
-		const char *m = json_string_value(json_array_get(r->verify_msgs, i));
-		if (!m)
-			continue;
-		if (!*first)
-			*first = m;
-		fprintf(f, "%s\n", m);
-	}
+	uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
+	if (all > n)
+		fprintf(f, "... %" PRIu64 " findings in all (the report keeps the first %zu)\n", all, n);
 	fclose(f);
 	if (!len) {
 		free(buf);
@@ -245,21 +205,13 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 		tc_add(l, r, "link", TC_SKIP, 0, fc_xstrdup(reason));
 		return;
 	}
-	if (!r->have_calls) {
+	unsigned kind = fc_case_kind(r);
+	if (!r->have_checks) {
 		if (r->verdict == FC_V_ERROR && !r->link_command) {
 			/* farcall could not run the linker at all. */
 			struct tc *t = tc_add(l, r, "link", TC_ERROR, r->link_wall_s, fc_xstrdup(reason));
 			t->text = fc_xasprintf("%s\n", reason);
 			t->out = repro(r);
-			return;
-		}
-		if (r->verdict == FC_V_ERROR) {
-			/* Linked, but farcall could not execute the output. */
-			tc_add(l, r, "link", TC_PASS, r->link_wall_s, NULL);
-			struct tc *t = tc_add(l, r, "calls", TC_ERROR, 0, fc_xstrdup(reason));
-			t->text = fc_xasprintf("%s\n", reason);
-			t->out = repro(r);
-			tc_add(l, r, "data", TC_SKIP, 0, fc_xstrdup("not run: the calls check stopped"));
 			return;
 		}
 		if (r->verdict == FC_V_PASS) {
@@ -269,15 +221,28 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 				t->out = fc_xasprintf("%s\n", r->reason);
 			return;
 		}
-		struct tc *t = tc_add(l, r, "link", TC_FAIL, r->link_wall_s, fc_xstrdup(reason));
-		t->text = fc_xasprintf("%s\n", reason);
-		t->out = repro(r);
-		t->err = fc_link_stderr(r);
-		tc_add(l, r, "calls", TC_SKIP, 0, fc_xstrdup("not run: the link failed"));
-		tc_add(l, r, "data", TC_SKIP, 0, fc_xstrdup("not run: the link failed"));
+		struct tc *t;
+		const char *why;
+		if (r->verdict == FC_V_ERROR) {
+			/* Linked, but farcall could not check the output. */
+			tc_add(l, r, "link", TC_PASS, r->link_wall_s, NULL);
+			t = tc_add(l, r, fc_check_at(0)->name, TC_ERROR, 0, fc_xstrdup(reason));
+			t->text = fc_xasprintf("%s\n", reason);
+			t->out = repro(r);
+			why = "not run: farcall could not check the output";
+		} else {
+			t = tc_add(l, r, "link", TC_FAIL, r->link_wall_s, fc_xstrdup(reason));
+			t->text = fc_xasprintf("%s\n", reason);
+			t->out = repro(r);
+			t->err = fc_link_stderr(r);
+			why = "not run: the link failed";
+		}
+		for (size_t k = r->verdict == FC_V_ERROR; k < fc_checks_count(); k++)
+			if (fc_check_at(k)->kinds & kind)
+				tc_add(l, r, fc_check_at(k)->name, TC_SKIP, 0, fc_xstrdup(why));
 		return;
 	}
-	/* Linked and executed. */
+	/* Linked and checked. */
 	struct tc *t;
 	if (r->expect_error) {
 		t = tc_add(l, r, "link", TC_FAIL, r->link_wall_s, fc_xstrdup(reason));
@@ -286,80 +251,37 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 	} else {
 		tc_add(l, r, "link", TC_PASS, r->link_wall_s, NULL);
 	}
-	const char *m1;
-	t = tc_add(l, r, "calls", TC_PASS, r->emu_s, NULL);
-	if (r->calls_failed) {
-		t->st = TC_FAIL;
-		t->text = failure_text(r, 1, r->calls_failed, &m1);
-		t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " call sites failed%s%s",
-					  r->calls_failed, r->calls, m1 ? "; the first: " : "",
-					  m1 ? m1 : "");
-		t->out = repro(r);
-	}
-	t = tc_add(l, r, "data", TC_PASS, 0, NULL);
-	if (r->data_failed) {
-		t->st = TC_FAIL;
-		t->text = failure_text(r, 0, r->data_failed, &m1);
-		t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " address and data sites failed%s%s",
-					  r->data_failed, r->data, m1 ? "; the first: " : "",
-					  m1 ? m1 : "");
-		t->out = repro(r);
-	}
-	/* verify's messages are not split by check: a failing check gets
-	 * them all, and names the first only when it alone failed. */
-	bool both = r->lines_failed && r->cfi_failed;
-	if (r->have_verify && (r->dwarf || r->lines_failed)) {
-		t = tc_add(l, r, "lines", TC_PASS, 0, NULL);
-		if (r->lines_failed) {
-			t->st = TC_FAIL;
-			t->text = verify_text(r, &m1);
-			t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " functions fail the line "
-						  "checks%s%s", r->lines_failed, r->line_funcs,
-						  m1 && !both ? "; the first finding: " : "",
-						  m1 && !both ? m1 : "");
-			t->out = repro(r);
+	/* One testcase per check the case had, in registry order. */
+	for (size_t k = 0; k < fc_checks_count(); k++) {
+		const char *name = fc_check_at(k)->name;
+		const json_t *c = json_object_get(r->checks, name);
+		const char *st = c ? fc_check_json_state(c) : "n/a";
+		if (!strcmp(st, "not run")) {
+			const char *why = json_string_value(json_object_get(c, "why"));
+			tc_add(l, r, name, TC_SKIP, 0, fc_xasprintf("not run: %s", why ? why : "?"));
+			continue;
 		}
-	}
-	if (r->have_verify && (r->cfi || r->cfi_failed)) {
-		t = tc_add(l, r, "cfi", TC_PASS, 0, NULL);
-		if (r->cfi_failed) {
+		if (strcmp(st, "ran"))
+			continue;
+		const char *m1;
+		double secs = json_number_value(json_object_get(c, "seconds"));
+		t = tc_add(l, r, name, TC_PASS, secs, NULL);
+		char *text = findings_text(c, &m1);
+		if (fc_check_json_bad(c, false)) {
+			uint64_t failed = fc_check_json_u64(c, "failed");
 			t->st = TC_FAIL;
-			t->text = verify_text(r, &m1);
-			t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " functions fail the CFI "
-						  "checks%s%s", r->cfi_failed, r->cfi_funcs,
-						  m1 && !both ? "; the first finding: " : "",
-						  m1 && !both ? m1 : "");
+			t->text = text;
+			if (failed)
+				t->message = fc_xasprintf("%s: %" PRIu64 " of %" PRIu64 " failed%s%s", name,
+							  failed, fc_check_json_u64(c, "checked"),
+							  m1 ? "; the first: " : "", m1 ? m1 : "");
+			else
+				t->message = fc_xasprintf("%s: %" PRIu64 " findings%s%s", name,
+							  fc_check_json_u64(c, "fails"),
+							  m1 ? "; the first: " : "", m1 ? m1 : "");
 			t->out = repro(r);
-		}
-	}
-	if (r->have_verify) {
-		t = tc_add(l, r, "layout", TC_PASS, 0, NULL);
-		if (r->layout_failed) {
-			t->st = TC_FAIL;
-			t->text = verify_text(r, &m1);
-			t->message = fc_xasprintf("%" PRIu64 " ELF layout findings", r->layout_failed);
-			t->out = repro(r);
-		}
-	}
-	if (r->have_verify && r->have_kept) {
-		t = tc_add(l, r, "kept_relocs", TC_PASS, 0, NULL);
-		if (r->kept_failed) {
-			t->st = TC_FAIL;
-			t->text = verify_text(r, &m1);
-			t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " kept relocations do not "
-						  "reproduce the code", r->kept_failed, r->kept_relocs);
-			t->out = repro(r);
-		}
-	}
-	if (r->have_verify && r->have_table) {
-		t = tc_add(l, r, "callsites", TC_PASS, 0, NULL);
-		if (r->table_failed) {
-			t->st = TC_FAIL;
-			t->text = verify_text(r, &m1);
-			t->message = fc_xasprintf("%" PRIu64 " of %" PRIu64 " entries of the recorded "
-						  "call-site table fail", r->table_failed,
-						  r->table_entries);
-			t->out = repro(r);
+		} else {
+			t->out = text; /* notes */
 		}
 	}
 	/* A failing case shows as a failure, whatever the checks said. */
@@ -368,7 +290,7 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 		for (size_t i = first; i < l->n; i++)
 			shown |= l->v[i].st == TC_FAIL || l->v[i].st == TC_ERROR;
 		if (!shown) {
-			t = &l->v[first + 1]; /* calls */
+			t = &l->v[first + (l->n > first + 1)]; /* the first check */
 			t->st = r->verdict == FC_V_FAIL ? TC_FAIL : TC_ERROR;
 			t->message = fc_xstrdup(reason);
 			t->text = fc_xasprintf("%s\n", reason);

@@ -324,7 +324,7 @@ static void run_job(struct pool *p, struct job *j)
 		ru->reused++;
 		pthread_mutex_unlock(&p->lock);
 	} else {
-		fc_run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, cr);
+		fc_run_one(j->casedir, j->m, &j->l, j->flags, ru->timeout, ru->keep, ru->strict, cr);
 		if (ru->journal)
 			fc_journal_put(ru->journal, n, cr);
 	}

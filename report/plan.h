@@ -37,6 +37,7 @@ struct run {
 	size_t nman;
 	double timeout;
 	bool keep;
+	bool strict;    /* notes fail too */
 	const struct fc_corpus *corpus;
 	bool against;            /* linkers is "NEW,OLD" */
 	char *new_name, *old_name;

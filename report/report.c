@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../checks/check.h"
 #include "../core/manifest.h"
 #include "../core/util.h"
 #include "against.h"
@@ -52,17 +53,14 @@ void fc_case_result_free(struct fc_case_result *r)
 	free(r->known);
 	free(r->link_command);
 	free(r->link_stderr);
-	if (r->failures)
-		json_decref(r->failures);
-	if (r->verify_msgs)
-		json_decref(r->verify_msgs);
+	if (r->checks)
+		json_decref(r->checks);
 	memset(r, 0, sizeof *r);
 }
 
-bool fc_case_verify_bad(const struct fc_case_result *r)
+unsigned fc_case_kind(const struct fc_case_result *r)
 {
-	return r->lines_failed || r->cfi_failed || r->layout_failed || r->kept_failed ||
-	       r->table_failed;
+	return r->mode && !strcmp(r->mode, "go") ? FC_KIND_GO : FC_KIND_CASE;
 }
 
 static json_t *case_json(const struct fc_case_result *r)
@@ -92,83 +90,79 @@ static json_t *case_json(const struct fc_case_result *r)
 		json_object_set_new(l, "command", fc_json_str(r->link_command));
 		json_object_set_new(c, "link", l);
 	}
-	json_t *checks = json_object();
-	if (r->have_calls) {
-		json_t *k = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "checked",
-				      (json_int_t)r->calls, "failed", (json_int_t)r->calls_failed,
-				      "direct", (json_int_t)r->direct, "via_thunk",
-				      (json_int_t)r->via_thunk, "thunks", (json_int_t)r->thunks,
-				      "seconds", r->emu_s);
-		json_object_set_new(k, "failures",
-				    r->failures ? json_incref(r->failures) : json_array());
-		json_object_set_new(checks, "calls", k);
-		json_object_set_new(checks, "data",
-				    json_pack("{s:I, s:I}", "checked", (json_int_t)r->data, "failed",
-					      (json_int_t)r->data_failed));
-		if (r->have_verify) {
-			if (r->dwarf)
-				json_object_set_new(checks, "lines",
-						    json_pack("{s:I, s:f, s:I}", "functions",
-							      (json_int_t)r->line_funcs, "covered_pct",
-							      r->lines_pct, "failed",
-							      (json_int_t)r->lines_failed));
-			if (r->cfi)
-				json_object_set_new(checks, "cfi",
-						    json_pack("{s:I, s:I}", "functions",
-							      (json_int_t)r->cfi_funcs, "failed",
-							      (json_int_t)r->cfi_failed));
-			json_object_set_new(checks, "layout",
-					    json_pack("{s:I}", "failed", (json_int_t)r->layout_failed));
-			if (r->have_kept)
-				json_object_set_new(checks, "kept_relocs",
-						    json_pack("{s:I, s:I, s:I, s:I}", "kept",
-							      (json_int_t)r->kept_relocs, "checked",
-							      (json_int_t)r->kept_checked, "failed",
-							      (json_int_t)r->kept_failed, "via_stub",
-							      (json_int_t)r->kept_via_stub));
-			if (r->have_table)
-				json_object_set_new(checks, "callsites",
-						    json_pack("{s:I, s:I}", "entries",
-							      (json_int_t)r->table_entries, "failed",
-							      (json_int_t)r->table_failed));
-			json_object_set_new(c, "debug_findings", r->verify_msgs
-					    ? json_incref(r->verify_msgs) : json_array());
-		}
+	if (r->have_checks) {
+		json_object_set_new(c, "sites", json_integer((json_int_t)r->sites));
+		json_object_set_new(c, "sites_failed", json_integer((json_int_t)r->sites_failed));
+		json_object_set_new(c, "via_thunk", json_integer((json_int_t)r->via_thunk));
 		json_object_set_new(c, "thunks", json_integer((json_int_t)r->thunks));
 		json_object_set_new(c, "thunk_bytes", json_integer((json_int_t)r->thunk_bytes));
 		json_object_set_new(c, "relaxed", json_integer((json_int_t)r->relaxed));
 		json_object_set_new(c, "relaxed_addr", json_integer((json_int_t)r->relaxed_addr));
 	}
+	json_t *checks = r->checks ? json_incref(r->checks) : json_object();
 	json_object_set_new(c, "checks", checks);
 	return c;
 }
 
+/* A check's cell: "ok", the number of failures, "-" (does not apply),
+ * "n/r" (applies, could not run); a trailing "+n" counts notes. */
+static const char *check_cell(const struct fc_case_result *r, const char *name, char *buf,
+			      size_t len)
+{
+	const json_t *c = r->checks ? json_object_get(r->checks, name) : NULL;
+	const char *st = c ? fc_check_json_state(c) : "n/a";
+	if (!strcmp(st, "not run"))
+		return "n/r";
+	if (strcmp(st, "ran"))
+		return "-";
+	uint64_t bad = fc_check_json_u64(c, "failed"), fails = fc_check_json_u64(c, "fails");
+	uint64_t notes = fc_check_json_u64(c, "notes");
+	if (!bad && fails)
+		bad = fails;
+	int k = bad ? snprintf(buf, len, "%" PRIu64, bad) : snprintf(buf, len, "ok");
+	if (notes && k > 0 && (size_t)k < len)
+		snprintf(buf + k, len - (size_t)k, "+%" PRIu64 "n", notes);
+	return buf;
+}
+
+/* The checks any of the cases ran, in registry order. */
+static bool check_shown(const struct fc_case_result *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].checks && json_object_get(v[i].checks, name))
+			return true;
+	return false;
+}
+
 void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 {
-	fprintf(f, "%-8s %-6s %9s %5s %-14s %-7s %9s %7s %8s %7s %7s %8s %-9s %7s %8s\n", "arch",
-		"mode", "size", "seed", "linker", "verdict", "sites", "failed", "calls", "data", "thunks", "relaxed",
-		"debug", "link s", "peak MiB");
+	fprintf(f, "%-8s %-6s %9s %5s %-14s %-7s %9s %7s", "arch", "mode", "size", "seed",
+		"linker", "verdict", "sites", "thunks");
+	for (size_t k = 0; k < fc_checks_count(); k++)
+		if (check_shown(v, n, fc_check_at(k)->name))
+			fprintf(f, " %-6s", fc_check_at(k)->name);
+	fprintf(f, " %7s %8s\n", "link s", "peak MiB");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
 		if (r->scenario && (i == 0 || !v[i - 1].scenario || strcmp(r->scenario, v[i - 1].scenario)))
 			fprintf(f, "scenario %s\n", r->scenario);
-		char sz[32];
+		char sz[32], cell[32];
 		fprintf(f, "%-8s %-6s %9s %5" PRIu64 " %-14s %-7s ", r->arch, r->mode ? r->mode : "exe",
 			fc_fmt_size(r->size, sz, sizeof sz), r->seed, r->linker,
 			fc_verdict_name(r->verdict));
-		if (r->have_calls)
-			fprintf(f, "%9llu %7llu %8llu %7llu %7llu %8llu ",
-				(unsigned long long)r->checked, (unsigned long long)r->failed,
-				(unsigned long long)r->calls, (unsigned long long)r->data,
-				(unsigned long long)r->thunks, (unsigned long long)r->relaxed);
+		if (r->have_checks)
+			fprintf(f, "%9llu %7llu", (unsigned long long)r->sites,
+				(unsigned long long)r->thunks);
 		else
-			fprintf(f, "%9s %7s %8s %7s %7s %8s ", "-", "-", "-", "-", "-", "-");
-		char dbg[32] = "-";
-		if (r->have_verify)
-			snprintf(dbg, sizeof dbg, "%s", fc_case_verify_bad(r) ? "fail" : "ok");
-		fprintf(f, "%-9s ", dbg);
+			fprintf(f, "%9s %7s", "-", "-");
+		for (size_t k = 0; k < fc_checks_count(); k++) {
+			const char *name = fc_check_at(k)->name;
+			if (check_shown(v, n, name))
+				fprintf(f, " %-*s", (int)(strlen(name) > 6 ? strlen(name) : 6),
+					check_cell(r, name, cell, sizeof cell));
+		}
 		if (r->verdict != FC_V_SKIP)
-			fprintf(f, "%7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);
+			fprintf(f, " %7.2f %8ld", r->link_wall_s, r->link_rss_kb / 1024);
 		fputc('\n', f);
 		if (r->reason)
 			fprintf(f, "         %s\n", r->reason);
@@ -206,29 +200,38 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 		fprintf(f, ", %zu known failure%s, %zu unexpectedly passing", counts[FC_V_XFAIL],
 			counts[FC_V_XFAIL] == 1 ? "" : "s", counts[FC_V_XPASS]);
 	fprintf(f, " (%.1f s)\n\n", seconds);
-	fprintf(f, "| arch | mode | linker | version | size | verdict | sites | failed | "
-		   "calls failed | data failed | via thunk | thunks | relaxed | link s | peak MiB |\n");
-	fprintf(f, "|---|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	fprintf(f, "| arch | mode | linker | version | size | verdict | sites | thunks | "
+		   "relaxed |");
+	for (size_t k = 0; k < fc_checks_count(); k++)
+		if (check_shown(v, n, fc_check_at(k)->name))
+			fprintf(f, " %s |", fc_check_at(k)->name);
+	fprintf(f, " link s | peak MiB |\n|---|---|---|---|---:|---|---:|---:|---:|");
+	for (size_t k = 0; k < fc_checks_count(); k++)
+		if (check_shown(v, n, fc_check_at(k)->name))
+			fprintf(f, "---|");
+	fprintf(f, "---:|---:|\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct fc_case_result *r = &v[i];
-		char sz[32];
+		char sz[32], cell[32];
 		fprintf(f, "| %s%s%s | %s | %s | ", r->arch, r->scenario ? " " : "",
 			r->scenario ? r->scenario : "", r->mode ? r->mode : "exe", r->linker);
 		md_escape(f, r->linker_version);
 		fprintf(f, " | %s | **%s** | ", fc_fmt_size(r->size, sz, sizeof sz),
 			fc_verdict_name(r->verdict));
-		if (r->have_calls)
-			fprintf(f, "%llu | %llu | %llu | %llu | %llu | %llu | %llu | ",
-				(unsigned long long)r->checked, (unsigned long long)r->failed,
-				(unsigned long long)r->calls_failed, (unsigned long long)r->data_failed,
-				(unsigned long long)r->via_thunk, (unsigned long long)r->thunks,
-				(unsigned long long)r->relaxed);
+		if (r->have_checks)
+			fprintf(f, "%llu | %llu | %llu |", (unsigned long long)r->sites,
+				(unsigned long long)r->thunks, (unsigned long long)r->relaxed);
 		else
-			fprintf(f, "- | - | - | - | - | - | - | ");
+			fprintf(f, "- | - | - |");
+		for (size_t k = 0; k < fc_checks_count(); k++) {
+			const char *name = fc_check_at(k)->name;
+			if (check_shown(v, n, name))
+				fprintf(f, " %s |", check_cell(r, name, cell, sizeof cell));
+		}
 		if (r->verdict != FC_V_SKIP)
-			fprintf(f, "%.2f | %ld |\n", r->link_wall_s, r->link_rss_kb / 1024);
+			fprintf(f, " %.2f | %ld |\n", r->link_wall_s, r->link_rss_kb / 1024);
 		else
-			fprintf(f, "- | - |\n");
+			fprintf(f, " - | - |\n");
 	}
 	int any = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -241,22 +244,24 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 		if (r->reason) {
 			fprintf(f, "%s\n", r->reason);
 		}
-		size_t nf = r->failures ? json_array_size(r->failures) : 0;
-		if (nf) {
-			fprintf(f, "\n```\n");
-			for (size_t k = 0; k < nf && k < 20; k++)
-				fprintf(f, "%s\n", json_string_value(json_object_get(
-							   json_array_get(r->failures, k), "message")));
-			if (r->failed > 20)
-				fprintf(f, "... %llu failing sites in all\n",
-					(unsigned long long)r->failed);
-			fprintf(f, "```\n");
-		}
-		size_t nv = r->verify_msgs ? json_array_size(r->verify_msgs) : 0;
-		if (nv) {
-			fprintf(f, "\nDebug info:\n\n```\n");
-			for (size_t k = 0; k < nv && k < 20; k++)
-				fprintf(f, "%s\n", json_string_value(json_array_get(r->verify_msgs, k)));
+		/* Each check's findings, the first 20, notes marked. */
+		for (size_t k = 0; r->checks && k < fc_checks_count(); k++) {
+			const char *name = fc_check_at(k)->name;
+			const json_t *c = json_object_get(r->checks, name);
+			const json_t *fs = c ? json_object_get(c, "findings") : NULL;
+			size_t nf = fs ? json_array_size(fs) : 0;
+			if (!nf)
+				continue;
+			fprintf(f, "\n%s:\n\n```\n", name);
+			for (size_t j = 0; j < nf && j < 20; j++) {
+				const json_t *x = json_array_get(fs, j);
+				const char *sev = json_string_value(json_object_get(x, "severity"));
+				fprintf(f, "%s%s\n", sev && !strcmp(sev, "note") ? "note: " : "",
+					json_string_value(json_object_get(x, "message")));
+			}
+			uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
+			if (all > 20)
+				fprintf(f, "... %" PRIu64 " findings in all\n", all);
 			fprintf(f, "```\n");
 		}
 		if (r->link_command)

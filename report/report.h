@@ -25,40 +25,25 @@ struct fc_case_result {
 	long link_rss_kb;
 	char *link_command;
 	char *link_stderr;    /* what the linker printed (64 KiB at most), or NULL */
-	/* checks.calls */
 	char *mode;
 	int relax;
 	int expect_error;     /* the case holds sites no linker can fix */
-	int have_calls;
-	uint64_t checked, failed, direct, via_thunk, thunks, relaxed, relaxed_addr;
+	/* The output was opened and checked: the checks' results (an object
+	 * keyed by check name, checks/check.h) and the output's figures. */
+	int have_checks;
+	json_t *checks;
+	uint64_t sites, sites_failed, via_thunk, thunks, relaxed, relaxed_addr;
 	/* Code the linker added: its executable sections less the .text the
 	 * objects brought (thunks, veneers, stubs, their alignment). */
 	uint64_t thunk_bytes;
-	uint64_t calls, calls_failed, data, data_failed;
-	double emu_s;
-	json_t *failures;     /* array of {caller, offset, callee, message} */
-	/* checks.lines, checks.cfi */
-	int have_verify, dwarf, cfi;
-	uint64_t line_funcs, lines_failed, cfi_funcs, cfi_failed;
-	double lines_pct;
-	json_t *verify_msgs;
-	/* checks.callsites: the recorded call-site table (gen --record-calls) */
-	int have_table;
-	uint64_t table_entries, table_failed;
-	/* checks.layout: ELF layout findings; checks.kept_relocs: relocations
-	 * kept with --emit-relocs that do not reproduce the code */
-	uint64_t layout_failed;
-	int have_kept;
-	uint64_t kept_relocs, kept_checked, kept_failed, kept_via_stub;
 	/* For a person reading a failure: the executed paths of failing sites,
 	 * the line rows and CFI rows around each bad address (text, or NULL). */
 	char *details;
 };
 
 const char *fc_verdict_name(enum fc_verdict v);
-/* Did verify find anything: lines, CFI, layout, kept relocations, the
- * call-site table? */
-bool fc_case_verify_bad(const struct fc_case_result *r);
+/* The fc_kind (checks/check.h) of the case a result is of. */
+unsigned fc_case_kind(const struct fc_case_result *r);
 /* Write DIR/results.json and DIR/summary.md (DIR is made, then filled
  * under a temporary name and renamed, so a half-written report never
  * looks complete). */

@@ -8,17 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../checks/runner.h"
+#include "../core/gomanifest.h"
 #include "../core/jsonfile.h"
 #include "../core/util.h"
-#include "../emu/emu.h"
 #include "../link/link.h"
-#include "../verify/verify.h"
 #include "run.h"
-
-json_t *fc_emu_json(const struct fc_image *im, const struct fc_manifest *m,
-		    const struct fc_calls_result *r, size_t max_fails);
-void fc_emu_report(FILE *f, struct fc_image *im, const struct fc_manifest *m,
-		   const struct fc_calls_result *r, size_t max_report);
 
 /* A status line on a terminal. With several workers only the run's own
  * progress line (force) shows; theirs would overwrite each other. */
@@ -33,8 +28,6 @@ void fc_run_status(bool force, const char *fmt, ...)
 	fputs("\033[K", stderr);
 	va_end(ap);
 }
-
-#define status(...) fc_run_status(false, __VA_ARGS__)
 
 void fc_run_take_link(struct fc_case_result *r, const char *dir, const struct fc_link_result *lr)
 {
@@ -108,8 +101,85 @@ static bool names_unfixable(const struct fc_manifest *m, const char *log)
 	return named;
 }
 
+/* Every check of the registry on the linked output; the verdict and what a
+ * person reads about it. */
+static void check_output(const char *casedir, const char *dir, const char *out, bool strict,
+			 struct fc_case_result *r)
+{
+	struct fc_subject s;
+	struct fc_subject_opts so = {.jobs = 1};
+	int orc = fc_subject_open_case(&s, casedir, out, &so);
+	if (orc < 0) {
+		/* A linker that wrote an output we cannot load wrote garbage. */
+		r->verdict = orc == -2 ? FC_V_FAIL : FC_V_ERROR;
+		r->reason = orc == -2 ? fc_xasprintf("output unusable: %s", fc_last_error())
+				      : fc_xstrdup(fc_last_error());
+		fc_subject_close(&s);
+		return;
+	}
+	if (s.kind == FC_KIND_GO) {
+		/* A Go case's size is what Go made of it. */
+		for (size_t i = 0; i < s.im.nsegs; i++)
+			if (s.im.segs[i].prot & UC_PROT_EXEC)
+				r->size += s.im.segs[i].hi - s.im.segs[i].lo;
+	} else {
+		uint64_t code = fc_image_code_bytes(&s.im);
+		r->thunk_bytes = code > s.m.size ? code - s.m.size : 0;
+	}
+	fc_run_status(false, "%s %s: checking %" PRIu64 " sites", s.t->name, r->linker, s.m.nsites);
+	struct fc_check_result *res = fc_xcalloc(fc_checks_count(), sizeof *res);
+	if (fc_checks_run(&s, FC_PICK_ALL, res) < 0) {
+		r->verdict = FC_V_ERROR;
+		r->reason = fc_xstrdup(fc_last_error());
+		goto done;
+	}
+	r->have_checks = 1;
+	r->checks = fc_checks_json(res, 200);
+	json_t *fg = s.figures;
+	r->sites = (uint64_t)json_integer_value(json_object_get(fg, "sites"));
+	r->sites_failed = (uint64_t)json_integer_value(json_object_get(fg, "sites_failed"));
+	r->via_thunk = (uint64_t)json_integer_value(json_object_get(fg, "via_thunk"));
+	r->thunks = (uint64_t)json_integer_value(json_object_get(fg, "thunks"));
+	r->relaxed = (uint64_t)json_integer_value(json_object_get(fg, "relaxed"));
+	r->relaxed_addr = (uint64_t)json_integer_value(json_object_get(fg, "relaxed_addr"));
+	char *jp = fc_xasprintf("%s/checks.json", dir);
+	json_t *j = fc_subject_json(&s, res, 1000);
+	fc_write_json(jp, j, JSON_INDENT(2));
+	json_decref(j);
+	free(jp);
+	bool bad = fc_checks_bad(res, strict);
+	if (!bad && !r->expect_error) {
+		r->verdict = FC_V_PASS;
+		goto done;
+	}
+	r->verdict = FC_V_FAIL;
+	char *why = fc_checks_json_reason(r->checks, strict);
+	if (r->expect_error)
+		r->reason = fc_xasprintf("the linker accepted sites no linker can fix (out of the "
+					 "form's reach); %" PRIu64 " of %" PRIu64 " sites failed",
+					 r->sites_failed, r->sites);
+	else
+		r->reason = fc_xasprintf("%s (see the findings)", why ? why : "");
+	free(why);
+	/* The paths and the debug excerpts, for whoever opens the case, and
+	 * for the report's details. */
+	char *tp = fc_xasprintf("%s/checks.txt", dir);
+	struct fc_afile a;
+	if (fc_afile_open(&a, tp) == 0) {
+		fc_checks_report(a.f, &s, res, 50);
+		fc_afile_commit(&a);
+		r->details = fc_run_details(tp);
+	}
+	free(tp);
+done:
+	fc_checks_free(res);
+	free(res);
+	fc_subject_close(&s);
+}
+
 void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_linker *l,
-		    const char *flags, double timeout, bool keep, struct fc_case_result *r)
+		const char *flags, double timeout, bool keep, bool strict,
+		struct fc_case_result *r)
 {
 	r->linker = fc_xstrdup(l->name);
 	r->linker_version = fc_xstrdup(l->version ? l->version : "");
@@ -120,15 +190,24 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		r->reason = fc_xstrdup(l->skip);
 		return;
 	}
-	if (l->flavor == FC_LD_GO) {
-		fc_run_go(casedir, l, flags, timeout, keep, r);
-		return;
-	}
 	char *dir = fc_xasprintf("%s/%s", casedir, l->name);
 	char *out = fc_xasprintf("%s/out", dir);
 	struct fc_link_result lr;
-	status("%s %s: linking", m->t->name, l->name);
-	if (fc_link_case(casedir, m, l, dir, out, flags, timeout, &lr) < 0) {
+	int rc;
+	if (l->flavor == FC_LD_GO) {
+		/* Go's toolchain links what it compiles: the case's module. */
+		struct fc_go_manifest gm;
+		rc = fc_go_manifest_load(casedir, &gm);
+		if (rc == 0) {
+			fc_run_status(false, "%s %s: building the Go module", gm.t->name, l->name);
+			rc = fc_link_go_case(casedir, gm.t, l, dir, out, flags, timeout, &lr);
+			fc_go_manifest_free(&gm);
+		}
+	} else {
+		fc_run_status(false, "%s %s: linking", m->t->name, l->name);
+		rc = fc_link_case(casedir, m, l, dir, out, flags, timeout, &lr);
+	}
+	if (rc < 0) {
 		r->verdict = FC_V_ERROR;
 		r->reason = fc_xstrdup(fc_last_error());
 		goto out;
@@ -158,129 +237,11 @@ void fc_run_one(const char *casedir, const struct fc_manifest *m, struct fc_link
 		goto out;
 	}
 	fc_link_result_free(&lr);
-	status("%s %s: executing %" PRIu64 " sites", m->t->name, l->name, m->nsites);
-	struct fc_image im;
-	if (fc_image_open(&im, out, m->t) < 0) {
-		/* A linker that wrote an output we cannot load wrote garbage. */
-		r->verdict = FC_V_FAIL;
-		r->reason = fc_xasprintf("output unusable: %s", fc_last_error());
-		fc_image_close(&im);
-		goto out;
-	}
-	uint64_t code = fc_image_code_bytes(&im);
-	r->thunk_bytes = code > m->size ? code - m->size : 0;
-	struct fc_calls_result cr;
-	if (fc_emu_calls(&im, m, &cr) < 0) {
-		r->verdict = FC_V_ERROR;
-		r->reason = fc_xstrdup(fc_last_error());
-	} else {
-		status("%s", "");
-		r->have_calls = 1;
-		r->checked = cr.checked;
-		r->failed = cr.failed;
-		r->calls = cr.calls;
-		r->calls_failed = cr.calls_failed;
-		r->data = cr.data;
-		r->data_failed = cr.data_failed;
-		r->direct = cr.direct;
-		r->via_thunk = cr.via_thunk;
-		r->thunks = cr.thunks;
-		r->relaxed = cr.relaxed;
-		r->relaxed_addr = cr.relaxed_addr;
-		r->emu_s = cr.seconds;
-		json_t *j = fc_emu_json(&im, m, &cr, 200);
-		r->failures = json_incref(json_object_get(j, "failures"));
-		char *ejp = fc_xasprintf("%s/emu.json", dir);
-		fc_write_json(ejp, j, JSON_INDENT(2));
-		free(ejp);
-		json_decref(j);
-		/* The debug info: lines and CFI, as the generator wrote them. */
-		struct fc_verify_result vr;
-		uint64_t vbad[8];
-		size_t vbad_n = 0;
-		if (fc_verify(&im, m, 1, &vr) == 0) {
-			vbad_n = vr.nbad < 4 ? vr.nbad : 4;
-			memcpy(vbad, vr.bad, vbad_n * sizeof *vbad);
-			r->have_verify = 1;
-			r->dwarf = m->dwarf;
-			r->cfi = m->cfi;
-			r->line_funcs = vr.functions;
-			r->lines_failed = vr.lines_failed + (m->dwarf && !vr.have_lines);
-			r->lines_pct = vr.line_insns ? 100.0 * (double)vr.line_ok / (double)vr.line_insns
-						     : 0.0;
-			r->cfi_funcs = vr.cfi_functions;
-			r->cfi_failed = vr.cfi_failed + vr.frames_failed + (m->cfi && !vr.have_cfi);
-			r->have_table = vr.have_table;
-			r->layout_failed = vr.layout_failed;
-			r->have_kept = vr.have_kept;
-			r->kept_relocs = vr.kept_relocs;
-			r->kept_checked = vr.kept_checked;
-			r->kept_failed = vr.kept_failed;
-			r->kept_via_stub = vr.kept_via_stub;
-			r->table_entries = vr.table_entries;
-			r->table_failed = vr.table_failed;
-			json_t *vj = fc_verify_json(&vr, 200);
-			r->verify_msgs = json_incref(json_object_get(vj, "messages"));
-			json_decref(vj);
-			fc_verify_result_free(&vr);
-		}
-		bool debug_bad = fc_case_verify_bad(r);
-		if (cr.failed || r->expect_error || debug_bad) {
-			r->verdict = FC_V_FAIL;
-			if (r->expect_error)
-				r->reason = fc_xasprintf("the linker accepted sites no linker can fix "
-							 "(out of the form's reach); %" PRIu64
-							 " of %" PRIu64 " sites failed", cr.failed,
-							 cr.checked);
-			else if (cr.failed)
-				r->reason = fc_xasprintf("%" PRIu64 " of %" PRIu64 " sites failed "
-							 "(%" PRIu64 " calls, %" PRIu64
-							 " addresses and data)%s", cr.failed, cr.checked,
-							 cr.calls_failed, cr.data_failed,
-							 debug_bad ? "; and the debug info" : "");
-			else
-			{
-				/* Only what failed, in one line. */
-				char why[320] = "";
-				size_t k = 0;
-#define WHY(...) (k += (size_t)snprintf(why + k, k < sizeof why ? sizeof why - k : 0, __VA_ARGS__))
-				if (r->lines_failed || r->cfi_failed)
-					WHY("debug info: %" PRIu64 " functions fail the line checks, %"
-					    PRIu64 " the CFI checks", r->lines_failed, r->cfi_failed);
-				if (r->table_failed)
-					WHY("%s%" PRIu64 " of %" PRIu64 " call-site table entries fail",
-					    k ? "; " : "", r->table_failed, r->table_entries);
-				if (r->kept_failed)
-					WHY("%s%" PRIu64 " of %" PRIu64 " kept relocations do not reproduce "
-					    "the code", k ? "; " : "", r->kept_failed, r->kept_relocs);
-				if (r->layout_failed)
-					WHY("%s%" PRIu64 " ELF layout findings", k ? "; " : "",
-					    r->layout_failed);
-#undef WHY
-				r->reason = fc_xasprintf("%s (see the findings)", why);
-			}
-			/* The paths and the debug excerpts, for whoever opens the
-			 * case, and for the report's details. */
-			char *tp = fc_xasprintf("%s/emu.txt", dir);
-			struct fc_afile a;
-			if (fc_afile_open(&a, tp) == 0) {
-				fc_emu_report(a.f, &im, m, &cr, 50);
-				for (size_t k = 0; k < vbad_n; k++)
-					fc_verify_excerpt(a.f, &im, vbad[k]);
-				fc_afile_commit(&a);
-				r->details = fc_run_details(tp);
-			}
-			free(tp);
-		} else {
-			r->verdict = FC_V_PASS;
-		}
-		fc_calls_result_free(&cr);
-	}
-	fc_image_close(&im);
+	check_output(casedir, dir, out, strict, r);
 	if (r->verdict == FC_V_PASS && !keep)
 		unlink(out); /* hundreds of MiB, and reproducible from cmd.txt */
 out:
-	status("%s", "");
+	fc_run_status(false, "%s", "");
 	free(dir);
 	free(out);
 }

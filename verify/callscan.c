@@ -2,6 +2,8 @@
  * of which are there. */
 #include "callscan.h"
 
+#include <string.h>
+
 #include "thunknames.h"
 
 bool fc_find_call(const struct fc_image *im, const uint8_t *code, uint64_t len, uint64_t addr,
@@ -24,4 +26,19 @@ bool fc_find_call(const struct fc_image *im, const uint8_t *code, uint64_t len, 
 		return true;
 	}
 	return false;
+}
+
+bool fc_multi_entry(const char *name)
+{
+	static const char *const names[] = {"runtime.duffzero", "runtime.duffcopy"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+bool fc_linker_stub_name(const char *n)
+{
+	return strstr(n, "Thunk") || strstr(n, "_veneer") || strstr(n, "$thunk") ||
+	       strstr(n, "-tramp") || strstr(n, "@plt") || !strncmp(n, "__long_branch", 13);
 }

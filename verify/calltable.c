@@ -19,7 +19,7 @@
 #include "../emu/emu.h"
 #include "../gen/gen.h"
 
-#define msg(...) fc_strv_addf(msgs, nmsgs, __VA_ARGS__)
+#define msg(...) fc_find(fo, FC_SEV_FAIL, NULL, 0, FC_NOWHERE, __VA_ARGS__)
 
 static bool recorded(const struct fc_manifest *m, uint64_t i)
 {
@@ -45,13 +45,11 @@ static bool find_section(Elf *e, const char *name, GElf_Shdr *out)
 }
 
 int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
-		       struct fc_calltable_result *r, char ***msgs, size_t *nmsgs, uint64_t *bad,
-		       size_t *nbad, size_t nbad_max)
+		       struct fc_calltable_result *r, struct fc_findings *fo)
 {
 	memset(r, 0, sizeof *r);
 	for (uint64_t i = 0; i < m->nsites; i++)
 		r->expected += recorded(m, i);
-#define BAD(a) do { if (*nbad < nbad_max) bad[(*nbad)++] = (a); } while (0)
 	GElf_Shdr sh;
 	if (!find_section(im->elf, FC_CALLSITES_SECTION, &sh)) {
 		if (r->expected) {
@@ -105,8 +103,8 @@ int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigne
 		uint64_t ta = sh.sh_addr + k * FC_CALLSITE_ENTRY;
 		if (idx >= m->nsites || !recorded(m, idx)) {
 			bad_entry[k] = true;
-			BAD(ta);
-			msg("%s: %s[%" PRIu64 "] (0x%" PRIx64 "): site number %" PRIu64 " is no recorded "
+			fc_find_at(fo, &im->syms, FC_SEV_FAIL, ta,
+			"%s: %s[%" PRIu64 "] (0x%" PRIx64 "): site number %" PRIu64 " is no recorded "
 			    "call", im->path, FC_CALLSITES_SECTION, k, ta, idx);
 			continue;
 		}
@@ -116,16 +114,16 @@ int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigne
 		const char *caller = m->funcs[s->caller].name, *cn = fc_ref_name(m, s->target);
 		if (callee != ca) {
 			bad_entry[k] = true;
-			BAD(ta);
-			msg("%s: %s[%" PRIu64 "] (0x%" PRIx64 "): the call at %s+0x%x records its callee "
+			fc_find_at(fo, &im->syms, FC_SEV_FAIL, ta,
+			"%s: %s[%" PRIu64 "] (0x%" PRIx64 "): the call at %s+0x%x records its callee "
 			    "%s at 0x%" PRIx64 " (%s), but it is at 0x%" PRIx64, im->path,
 			    FC_CALLSITES_SECTION, k, ta, caller, s->off, cn, callee,
 			    fc_syms_fmt(&im->syms, callee, w1, sizeof w1), ca);
 		}
 		if (a != sa) {
 			bad_entry[k] = true;
-			BAD(a);
-			msg("%s: %s[%" PRIu64 "] (0x%" PRIx64 "): records the call of %s+0x%x to %s at "
+			fc_find_at(fo, &im->syms, FC_SEV_FAIL, a,
+			"%s: %s[%" PRIu64 "] (0x%" PRIx64 "): records the call of %s+0x%x to %s at "
 			    "0x%" PRIx64 " (%s); the call is at 0x%" PRIx64 " (%s)", im->path,
 			    FC_CALLSITES_SECTION, k, ta, caller, s->off, cn, a,
 			    fc_syms_fmt(&im->syms, a, w1, sizeof w1), sa,
@@ -135,8 +133,8 @@ int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigne
 		if (!lo || a < lo || a >= lo + sz) {
 			if (a == sa) { /* not said yet */
 				bad_entry[k] = true;
-				BAD(a);
-				msg("%s: %s[%" PRIu64 "] (0x%" PRIx64 "): 0x%" PRIx64 " is outside %s",
+				fc_find_at(fo, &im->syms, FC_SEV_FAIL, a,
+				"%s: %s[%" PRIu64 "] (0x%" PRIx64 "): 0x%" PRIx64 " is outside %s",
 				    im->path, FC_CALLSITES_SECTION, k, ta, a, caller);
 			}
 			continue;
@@ -165,10 +163,9 @@ int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigne
 			size_t pl = strlen(im->path);
 			if (!strncmp(line, im->path, pl) && line[pl] == ':')
 				rest = line + pl + 2;
-			msg("%s: %s[%" PRIu64 "]: %s", im->path, FC_CALLSITES_SECTION, k, rest);
-			if (!bad_entry[k])
-				BAD(bm.funcs[bm.sites[cr.fails[i].site].caller].addr +
-				    bm.sites[cr.fails[i].site].off);
+			const struct fc_site *bs = &bm.sites[cr.fails[i].site];
+			fc_find_at(fo, &im->syms, FC_SEV_FAIL, bm.funcs[bs->caller].addr + bs->off,
+				   "%s: %s[%" PRIu64 "]: %s", im->path, FC_CALLSITES_SECTION, k, rest);
 			bad_entry[k] = true;
 			free(line);
 		}
@@ -178,7 +175,6 @@ int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigne
 	}
 	for (uint64_t k = 0; k < r->entries; k++)
 		r->failed += bad_entry[k];
-#undef BAD
 	free(bad_entry);
 	free(from);
 	free(offs);

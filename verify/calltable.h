@@ -2,6 +2,7 @@
 #ifndef FC_CALLTABLE_H
 #define FC_CALLTABLE_H
 
+#include "../checks/check.h"
 #include "../core/manifest.h"
 #include "../emu/image.h"
 
@@ -15,10 +16,8 @@ struct fc_calltable_result {
 /* Every entry must still hold the address of its call, and its callee's,
  * and the call must execute from there to the callee: the class of ftrace's
  * __mcount_loc on RISC-V, recorded before relaxation moved the calls.
- * Findings go to *msgs (the binary's name first) and their addresses to
- * bad[] (up to nbad_max). Returns -1 only for farcall's own errors. */
+ * Each entry that does not hold is a finding in f. Returns -1 only for farcall's own errors. */
 int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
-		       struct fc_calltable_result *r, char ***msgs, size_t *nmsgs, uint64_t *bad,
-		       size_t *nbad, size_t nbad_max);
+		       struct fc_calltable_result *r, struct fc_findings *f);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "../core/util.h"
 #include "lines.h"
-#include "verify.h"
+#include "excerpt.h"
 
 static void cfi_row(FILE *f, struct fc_image *im, Dwarf_CFI *cfi, const char *what, uint64_t a)
 {

@@ -1,39 +1,35 @@
-/* Checking a Go case's binary (go build of what gen --frontend go wrote)
- * against its manifest: every call edge at its line, executed through
- * whatever trampoline to exactly its callee; every instruction of every
- * generated function on a line of that function; the CFI by execution;
- * leaves without a frame, and frames that hold their locals. */
+/* A Go case's binary (go build of what gen --frontend go wrote) against
+ * its manifest: the functions found, every call found by disassembly
+ * matched to an edge of the manifest by its line, every instruction of a
+ * generated function on a line of that function; and the frames. The
+ * checks (checks/) execute the matched edges and run the CFI. */
 #ifndef FC_GOCASE_H
 #define FC_GOCASE_H
 
+#include "../checks/check.h"
 #include "../core/gomanifest.h"
 #include "../core/manifest.h"
-#include "../emu/emu.h"
-#include "verify.h"
+#include "cfi.h"
+#include "lines.h"
 
-struct fc_go_check {
-	struct fc_manifest m;          /* the functions found; calls matched to edges as sites */
-	struct fc_calls_result calls;  /* those sites, executed */
-	struct fc_verify_result v;     /* lines, CFI, frames; edge findings among msgs */
+struct fc_go_scan {
+	uint32_t *gis;   /* per function of the manifest built: its index in the Go manifest */
 	uint64_t edges, edges_missing, edges_unexpected, funcs_missing;
+	struct fc_findings edge_f;  /* edges missing or unexpected, functions missing */
+	struct fc_findings line_f;  /* instructions off their function's lines */
+	uint64_t line_insns, line_ok, lines_failed;
 };
 
-/* Returns -1 only for farcall's own errors (a message said why). */
-int fc_go_check(struct fc_image *im, const struct fc_go_manifest *gm, unsigned jobs,
-		struct fc_go_check *r);
-void fc_go_check_free(struct fc_go_check *r);
-/* Anything wrong? */
-static inline bool fc_go_check_failed(const struct fc_go_check *r)
-{
-	return r->calls.failed || r->edges_missing || r->edges_unexpected || r->funcs_missing ||
-	       r->v.lines_failed || !r->v.have_lines || r->v.cfi_failed || r->v.frames_failed ||
-	       !r->v.have_cfi;
-}
-json_t *fc_go_check_json(struct fc_image *im, const struct fc_go_check *r, size_t max);
-/* farcall emu and verify of a Go case: everything, printed; exit status. */
-int fc_go_cmd(const char *casedir, const char *out, unsigned jobs, size_t max_report,
-	      const char *json);
-/* The summary lines, the binary's name first. */
-void fc_go_check_print(FILE *f, struct fc_image *im, struct fc_go_check *r, size_t max_report);
+/* Build m (the functions found; each call matched to an edge becomes a
+ * site aimed at its callee) and the findings of the match. -1 only when
+ * the binary is for another arch (a message said so). */
+int fc_go_scan(struct fc_image *im, const struct fc_go_manifest *gm, const struct fc_lines *l,
+	       struct fc_manifest *m, struct fc_go_scan *r);
+void fc_go_scan_free(struct fc_go_scan *r);
+/* A leaf has no frame; a function that calls holds its return address and
+ * its locals (cr: the CFI run over m's functions). */
+void fc_go_frames(const struct fc_image *im, const struct fc_go_manifest *gm,
+		  const struct fc_manifest *m, const struct fc_go_scan *scan,
+		  const struct fc_cfi_result *cr, struct fc_findings *f, uint64_t *failed);
 
 #endif

@@ -328,9 +328,8 @@ static const char *fmt_insn(struct ctx *c, uint64_t addr, char *buf, size_t len)
 
 static void bad(struct ctx *c, uint64_t P)
 {
+	(void)P;
 	c->r->failed++;
-	if (c->r->nbad < sizeof c->r->bad / sizeof c->r->bad[0])
-		c->r->bad[c->r->nbad++] = P;
 }
 
 /* The standard failure: re-applying gives `want`, the output has `have`. */
@@ -339,7 +338,7 @@ static void fail_bytes(struct ctx *c, const struct krel *k, const uint8_t *want,
 {
 	char rn[40];
 	char w[128], s[256], e[48], h[48];
-	fc_strv_addf(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s gives %s, the output has %s%s",
+	fc_find_at(&c->r->f, &c->im->syms, FC_SEV_FAIL, k->P, "%s: %s (0x%" PRIx64 "): kept %s %s gives %s, the output has %s%s",
 		     c->im->path, where(c, k->P, w, sizeof w), k->P,
 		     rname(c, k->type, rn, sizeof rn), fmt_sym(k, s, sizeof s),
 		     fmt_bytes(k, want, e, sizeof e), fmt_bytes(k, have, h, sizeof h), extra ? extra : "");
@@ -360,7 +359,7 @@ static void fail_relaxed(struct ctx *c, const struct krel *k, uint64_t at)
 	const uint8_t *p = fc_image_span(c->im, at, 16, &avail);
 	bool relaxed = at == k->P ? p && c->ops->insn(k->type, p, avail) == FC_KEPT_INSN_RELAXED
 				  : true; /* a pair's low half whose high half is gone */
-	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s but the code there%s is %s%s",
+	fc_find_at(&c->r->f, &c->im->syms, FC_SEV_FAIL, k->P, "%s: %s (0x%" PRIx64 "): kept %s %s but the code there%s is %s%s",
 	    c->im->path, where(c, k->P, w, sizeof w), k->P, rname(c, k->type, rn, sizeof rn),
 	    fmt_sym(k, s, sizeof s), aw, fmt_insn(c, at, i, sizeof i),
 	    relaxed ? ": relaxed without updating the kept relocation"
@@ -372,7 +371,7 @@ static void fail_got_relaxed(struct ctx *c, const struct krel *k, uint64_t insn_
 {
 	char rn[40];
 	char w[128], s[256], i[48];
-	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s: kept as GOT relocation but "
+	fc_find_at(&c->r->f, &c->im->syms, FC_SEV_FAIL, k->P, "%s: %s (0x%" PRIx64 "): kept %s %s: kept as GOT relocation but "
 	    "the code was relaxed to %s of the symbol itself",
 	    c->im->path, where(c, k->P, w, sizeof w), k->P,
 	    rname(c, k->type, rn, sizeof rn), fmt_sym(k, s, sizeof s), fmt_insn(c, insn_at, i, sizeof i));
@@ -383,7 +382,7 @@ static void fail_text(struct ctx *c, const struct krel *k, const char *what)
 {
 	char rn[40];
 	char w[128], s[256];
-	add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s %s %s", c->im->path,
+	fc_find_at(&c->r->f, &c->im->syms, FC_SEV_FAIL, k->P, "%s: %s (0x%" PRIx64 "): kept %s %s %s", c->im->path,
 	    where(c, k->P, w, sizeof w), k->P, rname(c, k->type, rn, sizeof rn),
 	    fmt_sym(k, s, sizeof s), what);
 	bad(c, k->P);
@@ -843,7 +842,7 @@ static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_
 	GElf_Rela rela;
 	if (!gelf_getrela(ks->rel, (int)i, &rela)) {
 		if (!lo_pass) {
-			add(&c->r->msgs, &c->r->nmsgs, "%s: %s: relocation %zu unreadable: %s",
+			fc_find(&c->r->f, FC_SEV_FAIL, NULL, 0, FC_NOWHERE, "%s: %s: relocation %zu unreadable: %s",
 			    c->im->path, ks->name, i, elf_errmsg(-1));
 			c->r->relocs++, c->r->checked++, bad(c, 0);
 		}
@@ -870,7 +869,7 @@ static bool resolve(struct ctx *c, const struct kept_sec *ks, size_t i, bool lo_
 		GElf_Sym sym;
 		if (si >= ks->nsym || !gelf_getsym(ks->sym, (int)si, &sym)) {
 			char w[128];
-			add(&c->r->msgs, &c->r->nmsgs, "%s: %s (0x%" PRIx64 "): kept %s names symbol %zu, "
+			fc_find_at(&c->r->f, &c->im->syms, FC_SEV_FAIL, k->P, "%s: %s (0x%" PRIx64 "): kept %s names symbol %zu, "
 			    "which its symbol table does not have", c->im->path,
 			    where(c, k->P, w, sizeof w), k->P,
 			    rname(c, k->type, rn, sizeof rn), si);
@@ -993,8 +992,6 @@ out:
 
 void fc_kept_result_free(struct fc_kept_result *r)
 {
-	for (size_t i = 0; i < r->nmsgs; i++)
-		free(r->msgs[i]);
-	free(r->msgs);
+	fc_findings_free(&r->f);
 	memset(r, 0, sizeof *r);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../checks/check.h"
 #include "../emu/image.h"
 
 struct fc_kept_result {
@@ -25,10 +26,7 @@ struct fc_kept_result {
 	uint64_t skipped;     /* types this checker cannot re-apply (apply_reloc
 	                       * says -EINVAL; RISC-V label differences; GOT
 	                       * relocations whose GOT entry cannot be found) */
-	char **msgs;          /* one line per failure, the binary's path first */
-	size_t nmsgs;
-	uint64_t bad[8];      /* first bad addresses */
-	size_t nbad;
+	struct fc_findings f; /* one per failure */
 };
 
 /* Re-apply every relocation the output kept for an allocated section

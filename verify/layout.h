@@ -2,12 +2,11 @@
 #ifndef FC_LAYOUT_H
 #define FC_LAYOUT_H
 
-#include <stddef.h>
-
+#include "../checks/check.h"
 #include "../emu/image.h"
 
-/* Check im's program and section headers; each finding is one line,
- * appended to *msgs (grown with realloc). Returns the number of findings. */
-size_t fc_layout_check(const struct fc_image *im, char ***msgs, size_t *nmsgs);
+/* Check im's program and section headers; each broken invariant is a
+ * finding, a fail or a note by what it breaks. */
+void fc_layout_check(const struct fc_image *im, struct fc_findings *f);
 
 #endif

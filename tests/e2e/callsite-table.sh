@@ -28,7 +28,7 @@ for a in riscv64 arm64 amd64; do
 		"$FARCALL" link --linker "$l" "$C" >/dev/null 2>&1 || die "$a: $l cannot link the case"
 		st=0
 		"$FARCALL" verify "$C" "$C/$l/out" >"$C.$l.v" 2>&1 || st=$?
-		grep -q "call-site table: [1-9][0-9]* entries, 0 failed" "$C.$l.v" ||
+		grep -q "callsites: [1-9][0-9]* entries, 0 failed" "$C.$l.v" ||
 			{ cat "$C.$l.v"; die "$a $l: the table does not hold"; }
 		[ -n "$first" ] || first=$l
 	done
@@ -48,7 +48,7 @@ for a in riscv64 arm64 amd64; do
 	"$FARCALL" verify --max-report 100 "$C" "$bad" >"$bad.v" 2>&1 || st=$?
 	cat "$bad.v"
 	[ $st -eq 1 ] || die "$a: verify exited $st on a broken table"
-	grep -q "call-site table: [0-9]* entries, 3 failed" "$bad.v" || die "$a: not exactly 3 entries failed"
+	grep -q "callsites: [0-9]* entries, 3 failed" "$bad.v" || die "$a: not exactly 3 entries failed"
 	e7=$(printf '0x%x' $((addr + 7 * 24)))
 	e9=$(printf '0x%x' $((addr + 9 * 24)))
 	grep -q "^$bad: __fc_callsites\[7\] ($e7): records the call of fn_[0-9]*+0x[0-9a-f]* to fn_[0-9]* at 0x" "$bad.v" ||

@@ -30,10 +30,10 @@ keep_link() {
 	"$FARCALL" link --linker "$1" --flags "$2" "$CASE" >"$CASE/$1.link" 2>&1 || return 1
 	V="$CASE/$1.verify"
 	"$FARCALL" verify --max-report 100000000 "$CASE" "$OUT" >"$V" 2>&1 || true
-	set -- $(sed -n "s|^$OUT: kept relocations: \([0-9]*\) kept, \([0-9]*\) re-applied, \([0-9]*\) failed, \([0-9]*\) through stubs, \([0-9]*\) skipped\$|\1 \2 \3 \4 \5|p" "$V")
+	set -- $(sed -n "s|^$OUT: kept_relocs: \([0-9]*\) kept, \([0-9]*\) re-applied, \([0-9]*\) failed, \([0-9]*\) through stubs, \([0-9]*\) skipped\$|\1 \2 \3 \4 \5|p" "$V")
 	[ $# -eq 5 ] || { tail -n 20 "$V"; die "$OUT: verify prints no 'kept relocations' summary"; }
 	KEPT=$1 CHECKED=$2 FAILED=$3 STUBS=$4 SKIPPED=$5
-	grep "^$OUT: kept relocations: " "$V"
+	grep "^$OUT: kept_relocs: " "$V"
 	[ "$KEPT" -gt 0 ] || die "$OUT: no kept relocations with --emit-relocs"
 	FAILS="$V.fails"
 	grep "^$OUT: .* (0x[0-9a-f]*): kept R_" "$V" >"$FAILS" || true
@@ -156,7 +156,7 @@ CASE="$FC_TMP/case-arm64-keep"
 src=""
 for l in bfd $(linkers_for arm64); do
 	if [ -f "$CASE/$l.verify" ] &&
-		grep -q "^$CASE/$l/out: kept relocations: .* 0 failed" "$CASE/$l.verify"; then
+		grep -q "^$CASE/$l/out: kept_relocs: .* 0 failed" "$CASE/$l.verify"; then
 		src="$CASE/$l/out"
 		break
 	fi
@@ -182,6 +182,6 @@ st=0
 grep "kept R_" "$bad.txt" || true
 grep -q "^$bad: $where ($addr): kept R_AARCH64_ADD_ABS_LO12_NC .* gives 0x[0-9a-f]*, the output has 0x[0-9a-f]*\$" "$bad.txt" ||
 	{ cat "$bad.txt"; die "verify does not name $where ($addr), the broken ADD"; }
-grep -q "^$bad: kept relocations: [0-9]* kept, [0-9]* re-applied, 1 failed, " "$bad.txt" ||
+grep -q "^$bad: kept_relocs: [0-9]* kept, [0-9]* re-applied, 1 failed, " "$bad.txt" ||
 	die "verify reports other failures than the broken ADD"
 [ $st -eq 1 ] || die "verify exited $st on a broken kept relocation, expected 1"

@@ -45,7 +45,7 @@ linked() {
 
 # The "caller+0xoff" of each failure line farcall emu printed for OUT.
 failing_sites() {
-	sed -n "s|^$1: \([^ :]*\): .*|\1|p" "$2" | sort -u
+	sed -n "s|^$1: \([^ :]*+0x[0-9a-f]*\): .*|\1|p" "$2" | sort -u
 }
 
 # Break one thunk of every installed linker's output with fc-patch MODE and

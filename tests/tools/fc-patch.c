@@ -30,6 +30,10 @@
  *            bytes (zeros): it is no longer the form at all
  *   unlocated renames the symbol of the first function that has sites, so
  *            its sites and the sites calling it cannot be found
+ *   into     moves the first direct call (one that reaches its callee with
+ *            no thunk between) to the callee's second instruction: a call
+ *            that lands inside a function, which only the arrival at an
+ *            entry can catch (farcall check has no manifest to compare with)
  * A Go case (gen --frontend go) takes "target" only: its binary has no
  * padding for a routine, so the trampoline's first instruction becomes a
  * direct jump to a generated function in its reach. */
@@ -45,10 +49,10 @@
 #include "../../core/util.h"
 #include "../../emu/emu.h"
 #include "../../core/gomanifest.h"
-#include "../../verify/gocase.h"
+#include "../../checks/subject.h"
 
 static const char *const modes[] = {"target", "clobber", "store", "sp", "ra", "body",
-				    "loop", "unmapped", "imm", "got", "word", "shape", "unlocated"};
+				    "loop", "unmapped", "imm", "got", "word", "shape", "unlocated", "into"};
 
 /* The one instruction each thunk mode puts before the jump, per arch
  * (test data, not farcall's knowledge). */
@@ -320,7 +324,57 @@ static int site_mode(const char *mode, struct fc_manifest *m, struct fc_image *i
 	return 3;
 }
 
-/* word, shape, unlocated */
+/* Add delta to where the direct call at p (at address a) goes, in place:
+ * x86-64 CALL rel32, AArch64 BL, RISC-V JAL ra and AUIPC ra + JALR ra. The
+ * instruction stays what it was; only its displacement moves. */
+static bool redirect(const struct target *t, uint8_t *p, size_t avail, int64_t delta)
+{
+	if (!strcmp(t->name, "amd64") && avail >= 5 && p[0] == 0xe8) {
+		int32_t rel;
+		memcpy(&rel, p + 1, 4);
+		rel += (int32_t)delta;
+		memcpy(p + 1, &rel, 4);
+		return true;
+	}
+	if (avail < 4)
+		return false;
+	uint32_t w;
+	memcpy(&w, p, 4);
+	if (!strcmp(t->name, "arm64") && (w & 0xfc000000u) == 0x94000000u) { /* bl */
+		uint32_t imm = (w + (uint32_t)(delta / 4)) & 0x03ffffffu;
+		w = (w & 0xfc000000u) | imm;
+		memcpy(p, &w, 4);
+		return true;
+	}
+	if (strcmp(t->name, "riscv64"))
+		return false;
+	if ((w & 0xfff) == 0x0ef) { /* jal ra, imm */
+		int32_t imm = (int32_t)(((w >> 31) & 1) << 20 | ((w >> 12) & 0xff) << 12 |
+					((w >> 20) & 1) << 11 | ((w >> 21) & 0x3ff) << 1);
+		imm = (imm << 11) >> 11;
+		imm += (int32_t)delta;
+		uint32_t u = (uint32_t)imm;
+		w = ((u >> 20) & 1) << 31 | ((u >> 1) & 0x3ff) << 21 | ((u >> 11) & 1) << 20 |
+		    ((u >> 12) & 0xff) << 12 | 0x0ef;
+		memcpy(p, &w, 4);
+		return true;
+	}
+	uint32_t w2;
+	if (avail >= 8 && (w & 0xfff) == 0x097) { /* auipc ra, hi; then jalr ra, lo(ra) */
+		memcpy(&w2, p + 4, 4);
+		if ((w2 & 0x000fffffu) != 0x000080e7u)
+			return false;
+		int32_t lo = (int32_t)w2 >> 20;
+		if (lo + delta > 2047)
+			return false;
+		w2 = (w2 & 0x000fffffu) | (uint32_t)(lo + (int32_t)delta) << 20;
+		memcpy(p + 4, &w2, 4);
+		return true;
+	}
+	return false;
+}
+
+/* word, shape, unlocated, into */
 static int other_mode(const char *mode, struct fc_manifest *m, struct fc_image *im, int fd,
 		      uint64_t *entry)
 {
@@ -351,6 +405,27 @@ static int other_mode(const char *mode, struct fc_manifest *m, struct fc_image *
 			printf("reason: is not a %s at 0x%" PRIx64 "\n", f->mnemonic, a);
 			return 0;
 		}
+		if (!strcmp(mode, "into") && f->sem == FC_SEM_CALL && !fc_ref_is_data(s->target) &&
+		    s->target != s->caller) {
+			uint64_t callee = entry[fc_ref_index(s->target)], d = 0;
+			const uint8_t *p = fc_image_ptr(im, a, 8);
+			const uint8_t *q = fc_image_ptr(im, callee, 16);
+			enum fc_insn_type ty;
+			unsigned n, len = p ? t->seq_len(f, p, 8, a, &n) : 0;
+			if (!len || !q || (!t->seq_dest(f, p, 8, a, &d) &&
+					   !(t->decode(p, 8, a, &ty, &d) && ty == FC_INSN_CALL)) ||
+			    d != callee)
+				continue; /* through a thunk, or not a call we know */
+			uint64_t d2;
+			unsigned first = t->decode(q, 16, callee, &ty, &d2);
+			uint8_t buf[8];
+			memcpy(buf, p, len < 8 ? len : 8);
+			if (!first || !redirect(t, buf, len, first) || poke(fd, im, a, buf, len))
+				continue;
+			print_site(m, i);
+			printf("reason: ran into %s+0x%x\n", fc_ref_name(m, s->target), first);
+			return 0;
+		}
 		if (!strcmp(mode, "unlocated") && !fc_ref_is_data(s->caller) && s->caller != 0) {
 			const char *name = m->funcs[s->caller].name;
 			if (hide_symbol(fd, im->elf, name))
@@ -372,17 +447,15 @@ static int other_mode(const char *mode, struct fc_manifest *m, struct fc_image *
  * trampoline that the fewest go through, sent to a wrong function. */
 static int go_target(const char *casedir, const char *out)
 {
-	struct fc_go_manifest gm;
-	if (fc_go_manifest_load(casedir, &gm) < 0)
+	struct fc_subject s;
+	struct fc_subject_opts so = {.jobs = 1};
+	if (fc_subject_open_case(&s, casedir, out, &so) < 0) {
+		fc_subject_close(&s);
 		return 2;
-	struct fc_image im;
-	if (fc_image_open(&im, out, gm.t) < 0)
-		return 2;
-	struct fc_go_check gc;
-	if (fc_go_check(&im, &gm, 1, &gc) < 0)
-		return 2;
+	}
+	struct fc_image im = s.im; /* shared: closed with the subject */
 	const struct target *t = im.t;
-	struct fc_manifest *m = &gc.m;
+	struct fc_manifest *m = &s.m;
 	uint64_t *entry = fc_emu_entries(&im, m);
 	uint64_t *hop = fc_xcalloc(m->nsites + 1, sizeof *hop);
 	for (uint64_t i = 0; i < m->nsites; i++) {
@@ -434,9 +507,7 @@ static int go_target(const char *casedir, const char *out)
 out:
 	free(hop);
 	free(entry);
-	fc_go_check_free(&gc);
-	fc_image_close(&im);
-	fc_go_manifest_free(&gm);
+	fc_subject_close(&s);
 	return r;
 }
 
@@ -450,7 +521,7 @@ int main(int argc, char **argv)
 			mode = i;
 	if (mode < 0) {
 		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped|imm|got|"
-				"word|shape|unlocated CASE OUT [FORM]\n");
+				"word|shape|unlocated|into CASE OUT [FORM]\n");
 		return 2;
 	}
 	struct fc_manifest m;

@@ -1,0 +1,61 @@
+/* calls: every call and branch executed through whatever thunk, veneer,
+ * trampoline or PLT entry the linker made, to exactly its callee's entry,
+ * with the return address right and the ABI's registers and stack kept
+ * (emu/calls.c). A generated case's sites come from its manifest; a Go
+ * case's from its edges matched by line; a binary's from disassembly. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "../core/util.h"
+#include "../verify/gocase.h"
+#include "sites.h"
+
+static int run(struct fc_subject *s, struct fc_check_result *r)
+{
+	if (fc_sites_findings(s, true, r) < 0)
+		return -1;
+	const struct fc_calls_result *c = fc_subject_calls(s);
+	r->checked = c->calls;
+	r->failed = c->calls_failed;
+	const char *hop = s->kind == FC_KIND_GO ? "trampolines" : "thunks";
+	char extra[160] = "";
+	if (s->kind == FC_KIND_GO) {
+		/* The edges the source makes that no call stands for, and calls
+		 * it does not make, are this check's too. */
+		r->failed += s->go->edges_missing + s->go->edges_unexpected + s->go->funcs_missing;
+		fc_findings_take(&r->f, &s->go->edge_f);
+		snprintf(extra, sizeof extra, "; %" PRIu64 " edges: %" PRIu64 " not at their line, %"
+			 PRIu64 " unexpected, %" PRIu64 " functions missing", s->go->edges,
+			 s->go->edges_missing, s->go->edges_unexpected, s->go->funcs_missing);
+	}
+	r->summary = fc_xasprintf("%" PRIu64 " %s, %" PRIu64 " failed; %" PRIu64 " direct, %"
+				  PRIu64 " through %" PRIu64 " %s; %" PRIu64 " relaxed%s", c->calls,
+				  s->kind == FC_KIND_BINARY ? "found by disassembly" : "calls",
+				  c->calls_failed, c->direct, c->via_thunk, c->thunks, hop,
+				  c->relaxed, extra);
+	r->figures = json_pack("{s:I, s:I, s:I, s:I, s:f}", "direct", (json_int_t)c->direct,
+			       "via_thunk", (json_int_t)c->via_thunk, "thunks",
+			       (json_int_t)c->thunks, "relaxed", (json_int_t)c->relaxed,
+			       "sites_per_s", c->seconds > 0 ? (double)c->checked / c->seconds : 0.0);
+	/* The output's own figures, whichever check finds them. */
+	json_object_set_new(s->figures, "thunks", json_integer((json_int_t)c->thunks));
+	json_object_set_new(s->figures, "via_thunk", json_integer((json_int_t)c->via_thunk));
+	json_object_set_new(s->figures, "relaxed", json_integer((json_int_t)c->relaxed));
+	json_object_set_new(s->figures, "relaxed_addr", json_integer((json_int_t)c->relaxed_addr));
+	json_object_set_new(s->figures, "sites", json_integer((json_int_t)c->checked));
+	json_object_set_new(s->figures, "sites_failed", json_integer((json_int_t)c->failed));
+	return 0;
+}
+
+static const char *const columns[] = {"checked", "failed", "thunks", NULL};
+
+const struct fc_check fc_check_calls = {
+	.name = "calls",
+	.what = "every call and branch reaches exactly its callee's entry through whatever "
+		"thunk, registers, stack and return address kept",
+	.kinds = FC_KIND_ALL,
+	.exec = true,
+	.run = run,
+	.columns = columns,
+};

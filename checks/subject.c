@@ -1,0 +1,316 @@
+/* Opening a subject, whichever kind, and what its checks share. */
+#define _GNU_SOURCE
+#include "subject.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "../link/link.h"
+#include "../verify/callscan.h"
+#include "../verify/gocase.h"
+
+const char *fc_kind_name(enum fc_kind k)
+{
+	return k == FC_KIND_CASE ? "case" : k == FC_KIND_GO ? "Go case" : "binary";
+}
+
+static void subject_init(struct fc_subject *s, const char *path, const struct fc_subject_opts *o)
+{
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	s->o = *o;
+	if (!s->o.jobs)
+		s->o.jobs = 1;
+	s->figures = json_object();
+}
+
+int fc_subject_open_case(struct fc_subject *s, const char *casedir, const char *out,
+			 const struct fc_subject_opts *o)
+{
+	subject_init(s, out, o);
+	s->casedir = casedir;
+	if (fc_go_case(casedir)) {
+		s->kind = FC_KIND_GO;
+		s->go_code = true;
+		if (fc_go_manifest_load(casedir, &s->gm) < 0)
+			return -1;
+		if (fc_image_open(&s->im, out, s->gm.t) < 0)
+			return -2;
+		s->t = s->im.t;
+		s->go = fc_xcalloc(1, sizeof *s->go);
+		const struct fc_lines *l = fc_subject_lines(s);
+		return fc_go_scan(&s->im, &s->gm, l, &s->m, s->go) < 0 ? -2 : 0;
+	}
+	s->kind = FC_KIND_CASE;
+	if (fc_manifest_load(casedir, &s->m) < 0)
+		return -1;
+	if (fc_image_open(&s->im, out, s->m.t) < 0)
+		return -2;
+	s->t = s->im.t;
+	return 0;
+}
+
+struct fn {
+	uint64_t addr, size; /* addr first: the sort key */
+	const char *name;
+};
+
+static int find_fn(const struct fn *v, size_t n, uint64_t a)
+{
+	size_t i = fc_lower_key64(v, n, sizeof *v, a);
+	return i < n && v[i].addr == a ? (int)i : -1;
+}
+
+/* The function a lies inside (not at its entry), or -1. */
+static int inside_fn(const struct fn *v, size_t n, uint64_t a)
+{
+	size_t i = fc_upper_key64(v, n, sizeof *v, a);
+	return i && a < v[i - 1].addr + v[i - 1].size ? (int)i - 1 : -1;
+}
+
+/* Where a direct call of function fi at a (len bytes) to d must arrive.
+ * A call arrives at a function's entry; the exceptions are a call within
+ * the caller itself (a local routine), to the next instruction (the get-PC
+ * idiom) and into a routine that has several entries on purpose. Anything
+ * else inside a function is aimed at that function's entry, so that emu
+ * names the call that arrived in its middle. */
+static void call_target(const struct fn *fns, size_t nf, size_t fi, uint64_t a, unsigned len,
+			const struct fc_found_call *fcl, const struct fc_syms *y, uint32_t *tgt,
+			int64_t *add)
+{
+	*tgt = FC_REF_ANY;
+	*add = 0;
+	if (!fcl->known)
+		return;
+	uint64_t d = fcl->dest;
+	/* A thunk (outside every function) leads where its name says. */
+	if (fcl->named && find_fn(fns, nf, d) < 0 && inside_fn(fns, nf, d) < 0)
+		d = fcl->named;
+	int callee = find_fn(fns, nf, d);
+	if (callee >= 0) {
+		*tgt = (uint32_t)callee;
+		return;
+	}
+	int in = inside_fn(fns, nf, d);
+	if (in < 0)
+		return; /* a thunk or PLT entry that names nothing: any entry */
+	const struct fc_sym *sy = fc_syms_at(y, d);
+	bool multi = sy && fc_multi_entry(sy->name);
+	if ((size_t)in == fi || d == a + len || multi) {
+		*tgt = FC_REF_ABS;
+		*add = (int64_t)d;
+	} else {
+		*tgt = (uint32_t)in;
+	}
+}
+
+/* The functions of a binary from its symbols; with DWARF, code symbols
+ * without a subprogram are the linker's (thunks, veneers, stubs). Then its
+ * direct calls, by disassembly, as sites of m. */
+int fc_subject_open_binary(struct fc_subject *s, const char *path,
+			   const struct fc_subject_opts *o)
+{
+	subject_init(s, path, o);
+	s->kind = FC_KIND_BINARY;
+	if (fc_image_open(&s->im, path, NULL) < 0)
+		return -1;
+	const struct target *t = s->t = s->im.t;
+	struct fc_image *im = &s->im;
+	const struct fc_lines *lines = fc_subject_lines(s);
+	bool by_dwarf = lines->have && lines->nsubs > 0;
+	struct fn *fns = fc_xcalloc(im->syms.n + 1, sizeof *fns);
+	size_t nf = 0;
+	for (size_t i = 0; i < im->syms.n; i++) {
+		const struct fc_sym *y = &im->syms.v[i];
+		if (y->type != STT_FUNC || !y->size || y->quiet || !fc_image_executable(im, y->addr))
+			continue;
+		bool real = by_dwarf ? fc_lines_sub(lines, y->addr) != NULL
+				     : !fc_linker_stub_name(y->name);
+		if (!real) {
+			s->nthunks++;
+			continue;
+		}
+		if (nf && fns[nf - 1].addr == y->addr)
+			continue; /* an alias */
+		fns[nf++] = (struct fn){y->addr, y->size, y->name};
+	}
+	qsort(fns, nf, sizeof *fns, fc_cmp_key64);
+
+	/* A Go binary's trampolines may also use what Go's linker uses
+	 * (riscv64: t6). */
+	s->go_code = fc_syms_by_name(&im->syms, "runtime.buildVersion") != NULL;
+	struct fc_manifest *m = &s->m;
+	*m = (struct fc_manifest){.t = t, .from_binary = true, .nfuncs = (uint32_t)nf};
+	if (s->go_code) {
+		m->extra_scratch = t->go_scratch;
+		m->nextra_scratch = t->ngo_scratch;
+	}
+	m->funcs = fc_xcalloc(nf + 1, sizeof *m->funcs);
+	uint64_t *offs = fc_xcalloc(nf + 1, sizeof *offs);
+	size_t scap = 1024;
+	m->sites = fc_xcalloc(scap, sizeof *m->sites);
+	for (size_t i = 0; i < nf; i++) {
+		offs[i] = fc_manifest_add_name(m, fns[i].name);
+		m->funcs[i] = (struct fc_func){.addr = fns[i].addr, .size = (uint32_t)fns[i].size,
+					       .first_site = (uint32_t)m->nsites};
+		const uint8_t *code = fc_image_ptr(im, fns[i].addr, fns[i].size);
+		if (!code)
+			continue;
+		/* Code ends where a literal pool ($d) begins. */
+		uint64_t csize = fc_syms_code_end(&im->syms, fns[i].addr,
+						  fns[i].addr + fns[i].size) - fns[i].addr;
+		m->funcs[i].code = (uint32_t)csize;
+		for (uint64_t off = 0; off < csize;) {
+			uint64_t a = fns[i].addr + off;
+			enum fc_insn_type ty;
+			uint64_t dest;
+			unsigned len = t->decode(code + off, csize - off, a, &ty, &dest);
+			if (!len) {
+				off += t->insn_align;
+				continue;
+			}
+			struct fc_found_call fcl;
+			if (fc_find_call(im, code + off, csize - off, a, ty == FC_INSN_CALL, dest,
+					 &fcl)) {
+				if (m->nsites == scap)
+					m->sites = fc_xrealloc(m->sites, (scap *= 2) * sizeof *m->sites);
+				uint32_t tgt;
+				int64_t add;
+				call_target(fns, nf, i, a, len, &fcl, &im->syms, &tgt, &add);
+				m->sites[m->nsites++] = (struct fc_site){
+					.caller = (uint32_t)i, .off = (uint32_t)off,
+					.form = (uint8_t)fcl.form, .target = tgt, .addend = add};
+				m->funcs[i].nsites++;
+			}
+			off += len;
+		}
+	}
+	fc_manifest_fix_names(m, offs, NULL);
+	free(offs);
+	free(fns);
+	return 0;
+}
+
+void fc_subject_close(struct fc_subject *s)
+{
+	if (s->go) {
+		fc_go_scan_free(s->go);
+		free(s->go);
+	}
+	fc_findings_free(&s->scan);
+	free(s->entries);
+	free(s->cfi_fi);
+	if (s->lines) {
+		fc_lines_free(s->lines);
+		free(s->lines);
+	}
+	if (s->calls) {
+		fc_calls_result_free(s->calls);
+		free(s->calls);
+	}
+	if (s->cfi) {
+		fc_cfi_result_free(s->cfi);
+		free(s->cfi);
+	}
+	if (s->cfi_x) {
+		fc_cfi_extra_free(s->cfi_x);
+		free(s->cfi_x);
+	}
+	if (s->figures)
+		json_decref(s->figures);
+	fc_image_close(&s->im);
+	if (s->kind == FC_KIND_GO)
+		fc_go_manifest_free(&s->gm);
+	fc_manifest_free(&s->m);
+	memset(s, 0, sizeof *s);
+}
+
+const uint64_t *fc_subject_entries(struct fc_subject *s)
+{
+	if (!s->entries)
+		s->entries = fc_emu_entries(&s->im, &s->m);
+	return s->entries;
+}
+
+const struct fc_lines *fc_subject_lines(struct fc_subject *s)
+{
+	if (!s->lines) {
+		s->lines = fc_xcalloc(1, sizeof *s->lines);
+		fc_lines_load(s->im.elf, s->im.path, s->lines);
+	}
+	return s->lines;
+}
+
+const struct fc_calls_result *fc_subject_calls(struct fc_subject *s)
+{
+	if (!s->calls) {
+		s->calls = fc_xcalloc(1, sizeof *s->calls);
+		s->calls_rc = fc_emu_calls_jobs(&s->im, &s->m, s->o.jobs, s->calls);
+	}
+	return s->calls_rc < 0 ? NULL : s->calls;
+}
+
+/* The next symbol a person would name after addr (the next function, or
+ * the padding after this one). */
+static uint64_t next_symbol(const struct fc_image *im, uint64_t addr)
+{
+	const struct fc_syms *y = &im->syms;
+	size_t lo = fc_upper_key64(y->v, y->n, sizeof *y->v, addr);
+	for (; lo < y->n; lo++)
+		if (!y->v[lo].quiet && y->v[lo].type != STT_SECTION)
+			return y->v[lo].addr;
+	return UINT64_MAX;
+}
+
+uint64_t fc_subject_code_size(struct fc_subject *s, uint32_t fi)
+{
+	const struct fc_manifest *m = &s->m;
+	const uint64_t *entry = fc_subject_entries(s);
+	if (s->kind != FC_KIND_CASE)
+		return m->funcs[fi].code ? m->funcs[fi].code : m->funcs[fi].size;
+	const struct fc_sym *y = fc_syms_by_name(&s->im.syms, m->funcs[fi].name);
+	uint64_t size = y && y->size ? y->size : m->funcs[fi].size;
+	uint64_t next = next_symbol(&s->im, entry[fi]);
+	if (entry[fi] + size > next)
+		size = next - entry[fi];
+	uint64_t end = fc_syms_code_end(&s->im.syms, entry[fi], entry[fi] + size);
+	if (!m->t->site_symbols && m->funcs[fi].code && m->funcs[fi].code < end - entry[fi])
+		end = entry[fi] + m->funcs[fi].code;
+	return end - entry[fi];
+}
+
+int fc_subject_cfi(struct fc_subject *s, const struct fc_cfi_result **cr,
+		   const struct fc_cfi_extra **cx)
+{
+	if (!s->cfi) {
+		const struct fc_manifest *m = &s->m;
+		const uint64_t *entry = fc_subject_entries(s);
+		struct fc_cfi_func *f = fc_xcalloc(m->nfuncs + 1, sizeof *f);
+		size_t n = 0;
+		s->cfi_fi = fc_xcalloc(m->nfuncs + 1, sizeof *s->cfi_fi);
+		for (uint32_t fi = 0; fi < m->nfuncs; fi++) {
+			if (entry[fi] == UINT64_MAX)
+				continue;
+			s->cfi_fi[n] = fi;
+			/* A binary's function is all its symbol covers (its CFI
+			 * covers the literal pool too). */
+			uint64_t size = s->kind == FC_KIND_BINARY ? m->funcs[fi].size
+								  : fc_subject_code_size(s, fi);
+			f[n++] = (struct fc_cfi_func){entry[fi], size, m->funcs[fi].name};
+		}
+		/* Only where the CFI is exact for a compiler's synchronous
+		 * tables, unless asked; generated code and Go are exact. */
+		struct fc_cfi_opts co = {.strict = s->kind != FC_KIND_BINARY || s->o.cfi_strict,
+					 .jobs = s->o.jobs, .go = s->go_code};
+		s->cfi = fc_xcalloc(1, sizeof *s->cfi);
+		s->cfi_x = fc_xcalloc(1, sizeof *s->cfi_x);
+		s->cfi_n = n;
+		s->cfi_rc = fc_cfi_check_opts(s->im.path, s->t, f, n, &co, s->cfi, s->cfi_x);
+		free(f);
+	}
+	*cr = s->cfi;
+	*cx = s->cfi_x;
+	return s->cfi_rc;
+}
