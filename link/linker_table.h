@@ -1,12 +1,14 @@
 /* What farcall knows of each kind of linker, one row per flavour, as
  * struct target is for each architecture: generic code (finding, naming,
- * the command line) asks the row and does not switch on the linker
- * itself. Data only, no I/O: linkers.c finds and runs them. */
+ * the command line, the checks that read thunk names) asks the row and
+ * does not switch on the linker itself. Data only, no I/O: linkers.c
+ * finds and runs them. */
 #ifndef FC_LINKER_TABLE_H
 #define FC_LINKER_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* FC_LD_GO: Go's toolchain, which links what it compiles (go build); it
  * takes Go cases (gen --frontend go) and only those. FC_LD_UNKNOWN: a
@@ -19,6 +21,17 @@ enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN, FC
 struct fc_linker_port {
 	const char *arch;    /* a target's name */
 	const char *program; /* looked for on PATH */
+};
+
+/* What a thunk's or stub's symbol says, by its linker's naming. */
+struct fc_thunk_name {
+	enum fc_flavor flavor; /* whose naming it is */
+	const char *callee;    /* the symbol it leads to, inside the name; */
+	size_t callee_len;     /* 0: the name does not say (a section symbol's) */
+	const char *suffix;    /* to append to the callee: Go's ".abi0", else "" */
+	uint64_t off;          /* Go's "f+80-tramp0": it leads to f+0x80; the
+	                        * others name the symbol only, whatever the addend */
+	bool plt;              /* a PLT entry, through the GOT, not a range thunk */
 };
 
 struct fc_linker_kind {
@@ -49,6 +62,9 @@ struct fc_linker_kind {
 	bool no_dyn_linker;   /* has --no-dynamic-linker (for a PIE without an
 	                       * interpreter); gold has not */
 
+	/* Its thunks' and stubs' names (NULL: it names none). */
+	bool (*thunk_name)(const char *sym, struct fc_thunk_name *tn);
+
 	/* What it is known not to do, as a sentence after its name. */
 	const char *no_port;    /* an arch without a port: "has no %s target" */
 	const char *no_objects; /* not NULL: it does not link objects */
@@ -73,5 +89,11 @@ enum fc_flavor fc_flavor_of(const char *version);
 /* What a found linker of kind K is called: lld by its major version. */
 char *fc_linker_found_name(const struct fc_linker_kind *k, const char *version);
 const char *fc_flavor_name(enum fc_flavor f);
+
+/* The one reading of linker-made symbol names: true when SYM is a thunk's
+ * or stub's by some linker's naming (tn, when not NULL, says what it
+ * names). Only names these linkers are seen to write are known. */
+bool fc_thunk_name_parse(const char *sym, struct fc_thunk_name *tn);
+bool fc_is_linker_stub_name(const char *sym);
 
 #endif

@@ -25,6 +25,7 @@
 #include "../core/util.h"
 #include "../emu/emu.h"
 #include "../farcall.h"
+#include "../link/linker_table.h"
 #include "callscan.h"
 #include "cfi.h"
 #include "layout.h"
@@ -59,8 +60,7 @@ static const char check_usage[] =
 /* Without DWARF, a linker's thunk is known by its name alone. */
 static bool named_like_thunk(const char *n)
 {
-	return strstr(n, "Thunk") || strstr(n, "_veneer") || strstr(n, "$thunk") ||
-	       strstr(n, "-tramp") || strstr(n, "@plt") || !strncmp(n, "__long_branch", 13);
+	return fc_is_linker_stub_name(n);
 }
 
 struct fn {

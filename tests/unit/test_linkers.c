@@ -1,16 +1,115 @@
 /* Unit tests for the linker table (link/linker_table.c): each kind's
- * programs per arch, version lines and command-line parts. The version
- * lines are `--version`'s first on Debian 12. */
+ * programs per arch, version lines, command-line parts, and the one reader
+ * of thunk and stub names.
+ *
+ * Every name below was read with nm/readelf from a real output on Debian
+ * 12: a 320 MiB arm64 case (gen --size 320M --forms bl,b,adrp+add,
+ * adrp+ldr.got) linked as exe, PIE and shared by GNU ld 2.40, gold 1.16,
+ * lld 14 and 19 and mold 1.10.1; calls to a section symbol (bl .Llocal)
+ * across --section-start'ed sections; Go 1.19 arm64 and riscv64 cases
+ * built with -debugtramp=2. The version lines are `--version`'s first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "../../link/linker_table.h"
+
+/* SYM parses as FLAVOR's, naming CALLEE (+ suffix) at offset OFF. */
+static void named(const char *sym, enum fc_flavor flavor, const char *callee, uint64_t off,
+		  bool plt)
+{
+	struct fc_thunk_name tn;
+	assert_true(fc_thunk_name_parse(sym, &tn));
+	assert_true(fc_is_linker_stub_name(sym));
+	assert_int_equal(tn.flavor, flavor);
+	char got[256];
+	snprintf(got, sizeof got, "%.*s%s", (int)tn.callee_len, tn.callee, tn.suffix);
+	assert_string_equal(got, callee);
+	assert_int_equal(tn.off, off);
+	assert_int_equal(tn.plt, plt);
+}
+
+static void test_lld_names(void **state)
+{
+	(void)state;
+	/* Executables: AbsLong (lld 19's 4-byte ones too); PIE and shared:
+	 * ADRP. */
+	named("__AArch64AbsLongThunk_fn_2558", FC_LD_LLD, "fn_2558", 0, false);
+	named("__AArch64AbsLongThunk__start", FC_LD_LLD, "_start", 0, false);
+	named("__AArch64ADRPThunk_fn_1", FC_LD_LLD, "fn_1", 0, false);
+	named("__AArch64ADRPThunk__start", FC_LD_LLD, "_start", 0, false);
+	/* A call to a section symbol: a thunk that names nothing. */
+	named("__AArch64AbsLongThunk_", FC_LD_LLD, "", 0, false);
+}
+
+static void test_gnu_names(void **state)
+{
+	(void)state;
+	named("__fn_2259_veneer", FC_LD_BFD, "fn_2259", 0, false);
+	named("___start_veneer", FC_LD_BFD, "_start", 0, false);
+	named("___veneer", FC_LD_BFD, "", 0, false);
+}
+
+static void test_mold_names(void **state)
+{
+	(void)state;
+	named("fn_1$thunk", FC_LD_MOLD, "fn_1", 0, false);
+	named("_start$thunk", FC_LD_MOLD, "_start", 0, false);
+	/* A section symbol's thunk is named by its section. */
+	named(".farb$thunk", FC_LD_MOLD, ".farb", 0, false);
+	named("fn_3167$plt", FC_LD_MOLD, "fn_3167", 0, true);
+	named("fn_1$pltgot", FC_LD_MOLD, "fn_1", 0, true);
+	/* The GOT slot, an object. */
+	assert_false(fc_is_linker_stub_name("fn_1$got"));
+	assert_false(fc_is_linker_stub_name("var_0$got"));
+}
+
+static void test_go_names(void **state)
+{
+	(void)state;
+	/* arm64 writes the offset, +0 too; riscv64 only when there is one. */
+	named("runtime.memequal+0-tramp0", FC_LD_GO, "runtime.memequal", 0, false);
+	named("internal/bytealg.IndexByteString+0-tramp0", FC_LD_GO,
+	      "internal/bytealg.IndexByteString", 0, false);
+	named("runtime/internal/syscall.Syscall6+0-tramp0", FC_LD_GO,
+	      "runtime/internal/syscall.Syscall6", 0, false);
+	named("runtime.printlock-tramp0", FC_LD_GO, "runtime.printlock", 0, false);
+	named("runtime.duffzero+3d8-tramp0", FC_LD_GO, "runtime.duffzero", 0x3d8, false);
+	/* To the ABI0 symbol runtime.newproc.abi0 (objdump: jr to it). */
+	named("runtime.newproc-tramp0.abi0", FC_LD_GO, "runtime.newproc.abi0", 0, false);
+	named("runtime.wbBufFlush-tramp0.abi0", FC_LD_GO, "runtime.wbBufFlush.abi0", 0, false);
+	/* Made up: a '-' in a package path is not the trampoline's, and a
+	 * second trampoline to one function is numbered. */
+	named("example.com/a-b.F-tramp1", FC_LD_GO, "example.com/a-b.F", 0, false);
+}
+
+static void test_not_stubs(void **state)
+{
+	(void)state;
+	/* Functions and symbols of the same outputs, then made-up names
+	 * that are nearly a stub's. */
+	static const char *const plain[] = {
+		"fn_12", "_start", "pad_4", "$x", "$d", ".fc.s12", "__global_pointer$",
+		"__bss_start__", "_GLOBAL_OFFSET_TABLE_", "runtime.sigtramp.abi0",
+		"runtime.cgoSigtramp.abi0", "runtime.sigtrampgo.abi0", "runtime.duffzero",
+		"__veneer", "-tramp0", "f-tramp", "f-trampx", "f-tramp0.abi", "f$thunkx", "f$",
+		"__Thunk_f", "__A-Thunk_f", ""};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		assert_false(fc_is_linker_stub_name(plain[i]));
+	assert_false(fc_is_linker_stub_name(NULL));
+	/* objdump's "f@plt" is its own, never in a symbol table; gold names
+	 * none of its stubs. */
+	assert_false(fc_is_linker_stub_name("fn_1@plt"));
+	assert_false(fc_is_linker_stub_name("__long_branch_fn_1"));
+	/* Made up: lld's thunk to a function f_veneer stays lld's. */
+	named("__AArch64AbsLongThunk_f_veneer", FC_LD_LLD, "f_veneer", 0, false);
+}
 
 static void test_ports(void **state)
 {
@@ -113,6 +212,11 @@ static void test_command_parts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lld_names),
+		cmocka_unit_test(test_gnu_names),
+		cmocka_unit_test(test_mold_names),
+		cmocka_unit_test(test_go_names),
+		cmocka_unit_test(test_not_stubs),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_skips),
 		cmocka_unit_test(test_by_name),
