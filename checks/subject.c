@@ -127,7 +127,7 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 		if (y->type != STT_FUNC || !y->size || y->quiet || !fc_image_executable(im, y->addr))
 			continue;
 		bool real = by_dwarf ? fc_lines_sub(lines, y->addr) != NULL
-				     : !fc_linker_stub_name(y->name);
+				     : !fc_is_linker_stub_name(y->name);
 		if (!real) {
 			s->nthunks++;
 			continue;

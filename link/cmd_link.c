@@ -84,9 +84,9 @@ int cmd_link(int argc, char **argv)
 	char *o = out ? fc_xstrdup(out) : fc_xasprintf("%s/out", dir);
 	struct fc_link_result res;
 	int st = FC_EXIT_USAGE;
+	const struct fc_linker_kind *k = fc_linker_kind(l.flavor);
 	int lr = go ? fc_link_go_case(casedir, t, &l, dir, o, flags, timeout, &res)
-		    : l.flavor == FC_LD_GO
-			  ? fc_err("%s: go builds Go cases (gen --frontend go), not objects", casedir)
+		    : k->no_objects ? fc_err("%s: %s %s", casedir, k->name, k->no_objects)
 			  : fc_link_case(casedir, &m, &l, dir, o, flags, timeout, &res);
 	if (lr == 0) {
 		if (res.ok) {

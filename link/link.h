@@ -7,10 +7,7 @@
 #include <stddef.h>
 
 #include "../core/manifest.h"
-
-/* FC_LD_GO: Go's toolchain, which links what it compiles (go build); it
- * takes Go cases (gen --frontend go) and only those. */
-enum fc_flavor { FC_LD_BFD, FC_LD_GOLD, FC_LD_LLD, FC_LD_MOLD, FC_LD_UNKNOWN, FC_LD_GO };
+#include "linker_table.h"
 
 /* Where a custom:TEMPLATE splits into words (no shell, no quoting). */
 #define FC_TMPL_BLANKS " \t\n"
@@ -41,7 +38,6 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 void fc_linker_free(struct fc_linker *l);
 /* Is any gold on PATH (for saying that an arch has none)? */
 bool fc_gold_installed(void);
-const char *fc_flavor_name(enum fc_flavor f);
 
 struct fc_link_result {
 	int exit_code;      /* -1 when killed by a signal or not started */

@@ -59,19 +59,19 @@ static char *replace_all(const char *s, const char *from, const char *to)
 }
 
 /* What the flavour needs for a static executable entered at _start (or the
- * case's PIE or shared mode); no output, no objects, no user flags. An
- * unknown flavour gets what bfd gets. */
+ * case's PIE or shared mode), as its row in the linker table says; no
+ * output, no objects, no user flags. */
 static void flavor_flags(struct words *a, const struct fc_linker *l, const struct target *t,
 			 const struct fc_manifest *m)
 {
-	if ((l->flavor == FC_LD_LLD || l->flavor == FC_LD_MOLD) && t->ld_emulation) {
+	const struct fc_linker_kind *k = fc_linker_kind(l->flavor);
+	const char *em = k->emulation ? fc_linker_emulation(t->name) : NULL;
+	if (em) {
 		push(a, fc_xstrdup("-m"));
-		push(a, fc_xstrdup(t->ld_emulation));
+		push(a, fc_xstrdup(em));
 	}
-	/* mold forks and lets the parent exit early; its time and memory
-	 * would be the parent's alone. */
-	if (l->flavor == FC_LD_MOLD)
-		push(a, fc_xstrdup("--no-fork"));
+	if (k->own_flag)
+		push(a, fc_xstrdup(k->own_flag));
 	switch (m->mode) {
 	case FC_MODE_EXE:
 		push(a, fc_xstrdup("-static"));
@@ -80,7 +80,7 @@ static void flavor_flags(struct words *a, const struct fc_linker *l, const struc
 		/* A PIE with no interpreter: nothing here runs a dynamic loader
 		 * (emu applies the dynamic relocations itself). */
 		push(a, fc_xstrdup("-pie"));
-		if (l->flavor != FC_LD_GOLD)
+		if (k->no_dyn_linker)
 			push(a, fc_xstrdup("--no-dynamic-linker"));
 		break;
 	case FC_MODE_SHARED:

@@ -1,6 +1,6 @@
-/* One adapter per linker flavour: how to find it for an arch, by name, by
- * path, or as a command template the user wrote (checked here, expanded
- * with its flavour's flags in link_case.c). */
+/* Finding a linker for an arch, as the linker table says each kind is
+ * found: by name, by path, or as a command template the user wrote
+ * (checked here, expanded with its flavour's flags in link_case.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,12 +14,6 @@
 
 #include "../core/util.h"
 #include "link.h"
-
-const char *fc_flavor_name(enum fc_flavor f)
-{
-	static const char *n[] = {"bfd", "gold", "lld", "mold", "unknown", "go"};
-	return n[f];
-}
 
 void fc_linker_free(struct fc_linker *l)
 {
@@ -53,53 +47,31 @@ static char *which(const char *name)
 	return NULL;
 }
 
-static enum fc_flavor flavor_of(const char *version)
-{
-	if (!version)
-		return FC_LD_UNKNOWN;
-	/* mold says "compatible with GNU ld": ask it first. */
-	if (!strncmp(version, "mold", 4))
-		return FC_LD_MOLD;
-	if (strstr(version, "LLD"))
-		return FC_LD_LLD;
-	if (strstr(version, "GNU gold"))
-		return FC_LD_GOLD;
-	if (strstr(version, "GNU ld"))
-		return FC_LD_BFD;
-	return FC_LD_UNKNOWN;
-}
-
-/* "Debian LLD 14.0.6 (compatible with GNU linkers)" -> "lld-14". */
-static char *lld_name(const char *version)
-{
-	const char *v = strstr(version, "LLD ");
-	int major = v ? atoi(v + 4) : 0;
-	return major ? fc_xasprintf("lld-%d", major) : fc_xstrdup("lld");
-}
-
-/* Go's toolchain says what it is to `go version`. */
-static bool is_go(const char *path)
+/* A kind known by its file name before it is run: Go's toolchain, which
+ * says what it is to `go version`. */
+static const struct fc_linker_kind *by_file_name(const char *path)
 {
 	const char *b = strrchr(path, '/');
-	return !strcmp(b ? b + 1 : path, "go");
+	for (int f = 0; f < FC_NFLAVORS; f++) {
+		const struct fc_linker_kind *k = fc_linker_kind(f);
+		if (k->by_file_name && !strcmp(b ? b + 1 : path, k->program))
+			return k;
+	}
+	return NULL;
 }
 
-/* Fill name/version/flavor from running `path --version`. */
+/* Fill name/version/flavor from running `path --version` (or what its
+ * kind answers to). */
 static int probe(struct fc_linker *l, const char *path, const char *name)
 {
-	bool go = is_go(path);
-	char *argv[] = {(char *)path, go ? "version" : "--version", NULL};
+	const struct fc_linker_kind *k = by_file_name(path);
+	char *argv[] = {(char *)path, (char *)(k ? k->version_arg : "--version"), NULL};
 	l->path = fc_xstrdup(path);
 	l->version = fc_exec_first_line(argv, 20);
 	if (!l->version)
 		return fc_err("%s: does not answer --version; is it a linker?", path);
-	l->flavor = go ? FC_LD_GO : flavor_of(l->version);
-	if (name)
-		l->name = fc_xstrdup(name);
-	else if (l->flavor == FC_LD_LLD)
-		l->name = lld_name(l->version);
-	else
-		l->name = fc_xstrdup(fc_flavor_name(l->flavor));
+	l->flavor = k ? k->flavor : fc_flavor_of(l->version);
+	l->name = name ? fc_xstrdup(name) : fc_linker_found_name(fc_linker_kind(l->flavor), l->version);
 	return 0;
 }
 
@@ -200,7 +172,7 @@ static int resolve_custom(const char *spec, struct fc_linker *l)
 	l->version = fc_exec_first_line(argv, 20);
 	/* A wrapper script may know no --version; that costs the flavour
 	 * (so {flags} are bfd's, the GNU ones) and nothing else. */
-	l->flavor = flavor_of(l->version);
+	l->flavor = fc_flavor_of(l->version);
 	if (!l->version)
 		l->version = fc_xstrdup("unknown");
 	uint64_t h = fc_hash64(FC_HASH_INIT, tmpl, strlen(tmpl));
@@ -213,21 +185,20 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 	memset(l, 0, sizeof *l);
 	if (!strncmp(spec, CUSTOM, strlen(CUSTOM)))
 		return resolve_custom(spec, l);
-	const char *bin = NULL;
-	if (!strcmp(spec, "bfd") || !strcmp(spec, "ld"))
-		bin = t->gnu_ld;
-	else if (!strcmp(spec, "gold"))
-		bin = t->gnu_gold;
-	else if (!strcmp(spec, "lld"))
-		bin = "ld.lld";
-	else if (!strncmp(spec, "lld-", 4))
-		bin = fc_xasprintf("ld.%s", spec); /* small, lives as long as the run */
-	else if (!strcmp(spec, "mold"))
-		bin = "mold";
-	else if (!strcmp(spec, "go"))
-		bin = "go";
-	if (!strcmp(spec, "gold") && !bin)
-		return fc_err("linker 'gold' has no %s target", t->name);
+	const struct fc_linker_kind *k = fc_linker_kind_by_name(spec);
+	const char *prog = k ? fc_linker_program(k, t->name) : NULL;
+	if (k && !prog) {
+		char *why = fc_linker_no_port(k, t->name);
+		fc_err("linker '%s' %s", spec, why);
+		free(why);
+		return -1;
+	}
+	char *bin = NULL;
+	if (k)
+		/* lld-19: the program of that version, ld.lld-19. */
+		bin = !strcmp(spec, k->name) || (k->alias && !strcmp(spec, k->alias))
+			      ? fc_xstrdup(prog)
+			      : fc_xasprintf("%s%s", prog, spec + strlen(k->name));
 	if (!bin && !strchr(spec, '/'))
 		return fc_err("unknown linker '%s' (bfd, gold, lld, lld-N, mold, go, a path, or "
 			      "'custom:COMMAND -o {out} {flags} {objs}')", spec);
@@ -251,8 +222,12 @@ int fc_linker_resolve(const struct target *t, const char *spec, struct fc_linker
 		return 0;
 	}
 	char *path = which(bin);
-	if (!path)
-		return fc_err("linker '%s' for %s: %s is not installed", spec, t->name, bin);
+	if (!path) {
+		fc_err("linker '%s' for %s: %s is not installed", spec, t->name, bin);
+		free(bin);
+		return -1;
+	}
+	free(bin);
 	int r = probe(l, path, NULL);
 	free(path);
 	if (r < 0)
@@ -267,29 +242,30 @@ bool fc_gold_installed(void)
 	return p != NULL;
 }
 
-int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
+/* The kind's program for the arch, if on PATH, as v[*k] (named NAME, or by
+ * its version when NULL). */
+static void find_one(const char *prog, const char *name, struct fc_linker *v, size_t *k)
 {
-	*out = NULL;
-	*n = 0;
-	const char *fixed[] = {t->gnu_ld, t->gnu_gold, "mold"};
-	const char *names[] = {"bfd", "gold", "mold"};
-	struct fc_linker *v = fc_xcalloc(64, sizeof *v);
-	size_t k = 0;
+	char *p = prog ? which(prog) : NULL;
+	if (p && probe(&v[*k], p, name) == 0)
+		(*k)++;
+	else if (p)
+		fc_linker_free(&v[*k]);
+	free(p);
+}
+
+/* Every version of a kind that has them (lld): program, program-N on
+ * PATH; one entry per real binary. */
+static void find_versions(const struct fc_linker_kind *lk, struct fc_linker *v, size_t *kp)
+{
+	size_t k = *kp, nl = 0;
 	char seen[64][PATH_MAX];
-	for (size_t i = 0; i < 3; i++) {
-		char *p = fixed[i] ? which(fixed[i]) : NULL;
-		if (p && probe(&v[k], p, names[i]) == 0)
-			k++;
-		else if (p)
-			fc_linker_free(&v[k]);
-		free(p);
-	}
-	/* Every lld: ld.lld, ld.lld-N on PATH; one entry per real binary. */
-	size_t nl = 0;
-	const char *cands[] = {"ld.lld", "ld.lld-13", "ld.lld-14", "ld.lld-15", "ld.lld-16",
-			       "ld.lld-17", "ld.lld-18", "ld.lld-19", "ld.lld-20", "ld.lld-21"};
-	for (size_t i = 0; i < sizeof cands / sizeof cands[0] && k < 63; i++) {
-		char *p = which(cands[i]);
+	/* The program without a version first (ld.lld), then each. */
+	for (int ver = lk->min_ver - 1; ver <= lk->max_ver && k < 63; ver++) {
+		char *cand = ver < lk->min_ver ? fc_xstrdup(lk->program)
+					       : fc_xasprintf("%s-%d", lk->program, ver);
+		char *p = which(cand);
+		free(cand);
 		char real[PATH_MAX];
 		if (!p || !realpath(p, real)) {
 			free(p);
@@ -312,15 +288,28 @@ int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
 			fc_linker_free(&v[k]);
 		free(p);
 	}
-	/* Go's: it links Go cases, which a run makes beside the others. */
-	char *g = which("go");
-	if (g && k < 63) {
-		if (probe(&v[k], g, "go") == 0)
-			k++;
-		else
-			fc_linker_free(&v[k]);
-	}
-	free(g);
+	*kp = k;
+}
+
+int fc_linkers_find(const struct target *t, struct fc_linker **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct fc_linker *v = fc_xcalloc(64, sizeof *v);
+	size_t k = 0;
+	/* The one-binary kinds, then every lld, then Go's, which links Go
+	 * cases that a run makes beside the others. */
+	for (int pass = 0; pass < 3; pass++)
+		for (int f = 0; f < FC_NFLAVORS && k < 63; f++) {
+			const struct fc_linker_kind *lk = fc_linker_kind(f);
+			int which_pass = lk->no_objects ? 2 : lk->max_ver ? 1 : 0;
+			if (which_pass != pass || (!lk->ports && !lk->program))
+				continue;
+			if (pass == 1)
+				find_versions(lk, v, &k);
+			else
+				find_one(fc_linker_program(lk, t->name), lk->name, v, &k);
+		}
 	*out = v;
 	*n = k;
 	return 0;

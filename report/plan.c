@@ -69,9 +69,10 @@ static int pick_linkers(const struct target *t, const char *linkers, struct fc_l
 		ls = fc_xcalloc(64, sizeof *ls);
 		for (size_t i = 0; i < nw; i++) {
 			const char *w = words[i];
-			if (!strcmp(w, "gold") && !t->gnu_gold) {
-				ls[nl].name = fc_xstrdup("gold");
-				ls[nl++].skip = fc_xasprintf("gold has no %s target", t->name);
+			char *skip = fc_linker_skip(w, t->name);
+			if (skip) {
+				ls[nl].name = fc_xstrdup(w);
+				ls[nl++].skip = skip;
 			} else if (fc_linker_resolve(t, w, &ls[nl]) == 0)
 				nl++;
 			else {
@@ -85,13 +86,15 @@ static int pick_linkers(const struct target *t, const char *linkers, struct fc_l
 		free(ll);
 	} else {
 		fc_linkers_find(t, &ls, &nl);
-		if (!t->gnu_gold && nl < 63 && fc_gold_installed()) {
+		char *skip = fc_linker_skip("gold", t->name);
+		if (skip && nl < 63 && fc_gold_installed()) {
 			memmove(&ls[2], &ls[1], (nl - 1) * sizeof *ls);
 			memset(&ls[1], 0, sizeof *ls);
 			ls[1].name = fc_xstrdup("gold");
-			ls[1].skip = fc_xasprintf("gold has no %s target", t->name);
+			ls[1].skip = skip;
 			nl++;
-		}
+		} else
+			free(skip);
 	}
 	if (!nl)
 		fc_warn("run: no linker for %s is installed (run scripts/deps.sh)", t->name);

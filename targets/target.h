@@ -296,10 +296,6 @@ struct target {
 	bool site_symbols;           /* relaxation moves code: a local symbol
 	                              * ".fc.sN" marks each site */
 
-	/* Linkers: the cross GNU ld and gold for this arch (NULL: none),
-	 * and the emulation name for -m. */
-	const char *gnu_ld, *gnu_gold, *ld_emulation;
-
 	const struct fc_reloc_info *relocs; /* from relocs.def */
 	unsigned nrelocs;
 	/* How verify checks the relocations a link kept (--emit-relocs);

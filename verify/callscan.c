@@ -36,9 +36,3 @@ bool fc_multi_entry(const char *name)
 			return true;
 	return false;
 }
-
-bool fc_linker_stub_name(const char *n)
-{
-	return strstr(n, "Thunk") || strstr(n, "_veneer") || strstr(n, "$thunk") ||
-	       strstr(n, "-tramp") || strstr(n, "@plt") || !strncmp(n, "__long_branch", 13);
-}

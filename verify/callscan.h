@@ -28,5 +28,3 @@ bool fc_find_call(const struct fc_image *im, const uint8_t *code, uint64_t len, 
  * is right (Go's runtime.duffzero and duffcopy: Duff's devices entered at
  * the offset that does the right number of words). */
 bool fc_multi_entry(const char *name);
-/* Without DWARF, a linker's thunk or stub is known by its name alone. */
-bool fc_linker_stub_name(const char *name);

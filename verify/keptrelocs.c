@@ -18,9 +18,9 @@
  *   When the output's branch goes elsewhere than the target, it is
  *   accepted and counted as via_stub, except when it lands
  *     - inside the object around the target (its function): a wrong offset;
- *     - inside a sized symbol whose name is no linker stub's (lld
- *       "__...Thunk_f", bfd "__f_veneer", mold "f$thunk3" and "f$plt", Go
- *       "f-tramp0", "f@plt") and that is not in a .plt section;
+ *     - inside a sized symbol whose name is no linker stub's (the
+ *       linker table's fc_is_linker_stub_name) and that is not in a .plt
+ *       section;
  *     - in a stub by name but not at its start, or in a stub whose name
  *       says it goes to another function (fc_thunk_target);
  *     - in unnamed code (gold's stubs, PLT entries: accepted) that is not
@@ -69,6 +69,7 @@
 #include <string.h>
 
 #include "../core/util.h"
+#include "../link/linker_table.h"
 #include "../targets/util.h"
 #include "thunknames.h"
 
@@ -81,17 +82,6 @@ struct kind {
 	uint8_t width;
 	bool hi;      /* FC_KEPT_PAIR_HI: remembered for the low halves */
 };
-
-/* Linker stubs by name: lld "__AArch64ADRPThunk_f" (any "__...Thunk"),
- * bfd "__f_veneer", mold "f$thunk3" and "f$plt", Go "f-tramp0", "f@plt". */
-static bool stub_name(const char *n)
-{
-	size_t len = strlen(n);
-	if (!strncmp(n, "__", 2) && (strstr(n, "Thunk") || (len > 7 && !strcmp(n + len - 7, "_veneer"))))
-		return true;
-	return strstr(n, "$thunk") || strstr(n, "$plt") || strstr(n, "-tramp") ||
-	       (len > 4 && !strcmp(n + len - 4, "@plt"));
-}
 
 struct sec {
 	uint64_t addr, size, flags;
@@ -410,7 +400,7 @@ static bool via_stub(struct ctx *c, const struct krel *k, uint64_t tgt, uint64_t
 	}
 	const struct fc_sym *d = fc_syms_at(ss, dest);
 	bool covered = d && (d->addr == dest || (d->size && dest >= d->addr && dest < d->addr + d->size));
-	if (covered && stub_name(d->name)) {
+	if (covered && fc_is_linker_stub_name(d->name)) {
 		/* A stub is entered at its start, and one whose name says where
 		 * it goes must go to the target. */
 		uint64_t named;

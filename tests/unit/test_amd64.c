@@ -85,9 +85,6 @@ static void test_find(void **state)
 	assert_int_equal(t->reg_sp, UC_X86_REG_RSP);
 	assert_true(t->reg_ra < 0);
 	assert_false(t->site_symbols);
-	assert_string_equal(t->gnu_ld, "x86_64-linux-gnu-ld.bfd");
-	assert_string_equal(t->gnu_gold, "x86_64-linux-gnu-ld.gold");
-	assert_string_equal(t->ld_emulation, "elf_x86_64");
 }
 
 static void test_registers(void **state)

@@ -102,9 +102,6 @@ static void test_find(void **state)
 	assert_int_equal(t->insn_align, 4);
 	assert_int_equal(t->func_align, 4);
 	assert_false(t->site_symbols);
-	assert_string_equal(t->gnu_ld, "aarch64-linux-gnu-ld.bfd");
-	assert_string_equal(t->gnu_gold, "aarch64-linux-gnu-ld.gold");
-	assert_string_equal(t->ld_emulation, "aarch64linux");
 	/* Every hook is there. */
 	assert_non_null(t->emit_prologue);
 	assert_non_null(t->emit_epilogue);

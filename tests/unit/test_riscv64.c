@@ -106,9 +106,6 @@ static void test_find(void **state)
 	assert_int_equal(t->insn_align, 2);
 	assert_int_equal(t->func_align, 4);
 	assert_true(t->site_symbols);
-	assert_string_equal(t->gnu_ld, "riscv64-linux-gnu-ld.bfd");
-	assert_null(t->gnu_gold);
-	assert_string_equal(t->ld_emulation, "elf64lriscv");
 	assert_ptr_equal(t->disasm, fc_riscv_disasm);
 	/* Defaults filled in. */
 	assert_non_null(t->init_cpu);
