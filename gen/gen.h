@@ -35,6 +35,12 @@ struct fc_gen_opts {
 #define FC_GO_DEFAULT_CALLS 2u
 #define FC_GO_DEFAULT_PKGS 8u
 int fc_gen_go(const struct fc_gen_opts *o, const char *out, int quiet);
+/* farcall gen's words (argv[0] is the command's name) into o; *out gets
+ * -o's argument. Returns 0, 1 after --help (printed), -1 after a message. */
+int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
+/* Write the case of o (C or Go) to out; a summary line unless quiet. -1
+ * after a message. */
+int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet);
 
 /* Functions per object at most: a few sections each must stay below
  * SHN_LORESERVE so that no object needs extended section numbering. */

@@ -16,7 +16,6 @@
 #include "../gen/gen.h"
 #include "../targets/target.h"
 
-int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
 
 static char *trim(char *s)
 {

@@ -14,8 +14,6 @@
 #include "journal.h"
 #include "run.h"
 
-int fc_gen_parse(int argc, char **argv, struct fc_gen_opts *o, const char **out, int *quiet);
-int fc_gen_case(const struct fc_gen_opts *o, const char *out, int quiet);
 
 #define status(...) fc_run_status(false, __VA_ARGS__)
 #define run_status(...) fc_run_status(true, __VA_ARGS__)
