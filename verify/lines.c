@@ -13,14 +13,18 @@
  * - an end inside a function of the same unit, followed by more rows or
  *   the end of a sequence still inside that function, is not that
  *   function's: it is the end of the nearest function before it whose rows
- *   were seen and whose end was not. The function's rows carry on past it.
- *   Between that function's start and the end, the two sequences' rows are
- *   merged for good: all of them stay, both cover those addresses.
+ *   were seen and whose end was not, and the function's rows carry on past
+ *   it. From the function's start to that end both sequences' rows stay,
+ *   they cannot be told apart: the cover there is right (both cover it),
+ *   a line there may be the other function's, and a gap of the function's
+ *   own there is hidden.
  * - any other end is that of the function its last row lies in; a last
  *   row outside the unit's functions (in another unit's, where the rows run
  *   on) is the nearest function before it that the sequence since the
  *   last end reaches into. Rows moved away from every function (a patched
- *   table) are nobody's.
+ *   table) are nobody's. Ends one after another with no row between are
+ *   told apart by the line each carries (its sequence's last row's): in
+ *   the source of the function declared last before it.
  * An end past the start of the next function (subprogram or symbol) after
  * its own function's end is an overrun, reported for its owner; in the
  * second case the rows and the cover from that start on are dropped, they
@@ -61,15 +65,44 @@ struct fnvec {
 	size_t n, cap;
 };
 
-static void fn_push(struct fnvec *f, uint64_t lo, uint64_t hi, const char *name, uint32_t cu)
+static void fn_push(struct fnvec *f, uint64_t lo, uint64_t hi, const char *name, uint32_t cu,
+		    int decl_line, uint32_t decl_file)
 {
 	if (f->n == f->cap)
 		f->v = fc_xrealloc(f->v, (f->cap = f->cap * 2 + 256) * sizeof *f->v);
-	f->v[f->n++] = (struct fc_line_fn){lo, hi, name, cu, 0};
+	f->v[f->n++] = (struct fc_line_fn){lo, hi, name, cu, decl_line, decl_file, 0};
 }
 
-static void add_subs(struct fc_lines *l, Dwarf_Die *die, size_t *cap, struct fnvec *fns,
-		     uint32_t cu, int depth)
+/* Source file names, interned: rows of a CU name few. */
+static uint32_t intern(struct fc_lines *l, const char *src)
+{
+	if (!src)
+		src = "";
+	for (size_t k = l->nfiles; k-- > 0;)
+		if (!strcmp(l->files[k], src))
+			return (uint32_t)k;
+	l->files = fc_xrealloc(l->files, (l->nfiles + 1) * sizeof *l->files);
+	l->files[l->nfiles] = fc_xstrdup(src);
+	return (uint32_t)l->nfiles++;
+}
+
+/* The file a subprogram is declared in, by name as the rows give theirs.
+ * Not dwarf_decl_file: libdw 0.188 takes DWARF 5's file 0, where clang
+ * declares everything of the primary source, for none. */
+static const char *decl_file(Dwarf_Die *die, Dwarf_Die *cudie)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word idx;
+	Dwarf_Files *files;
+	size_t nfiles;
+	if (!dwarf_attr_integrate(die, DW_AT_decl_file, &a) || dwarf_formudata(&a, &idx) ||
+	    dwarf_getsrcfiles(cudie, &files, &nfiles) || idx >= nfiles)
+		return NULL;
+	return dwarf_filesrc(files, idx, NULL, NULL);
+}
+
+static void add_subs(struct fc_lines *l, Dwarf_Die *cudie, Dwarf_Die *die, size_t *cap,
+		     struct fnvec *fns, uint32_t cu, int depth)
 {
 	Dwarf_Die child;
 	if (depth > 4 || dwarf_child(die, &child) != 0)
@@ -84,10 +117,14 @@ static void add_subs(struct fc_lines *l, Dwarf_Die *die, size_t *cap, struct fnv
 				const char *n = dwarf_diename(&child);
 				char *name = n ? fc_xstrdup(n) : NULL;
 				l->subs[l->nsubs++] = (struct fc_subprogram){lo, hi, name};
-				fn_push(fns, lo, hi, name, cu);
+				int dl = 0;
+				const char *df = decl_file(&child, cudie);
+				if (!df || dwarf_decl_line(&child, &dl))
+					dl = 0;
+				fn_push(fns, lo, hi, name, cu, dl, dl ? intern(l, df) : UINT32_MAX);
 			}
 		} else if (tag == DW_TAG_namespace || tag == DW_TAG_module) {
-			add_subs(l, &child, cap, fns, cu, depth + 1);
+			add_subs(l, cudie, &child, cap, fns, cu, depth + 1);
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
@@ -119,7 +156,8 @@ static void add_symbols(Elf *elf, const struct fc_lines *l, struct fnvec *fns)
 				if (k && y.st_value < l->subs[k - 1].hi)
 					continue; /* a subprogram's, or inside one */
 				fn_push(fns, y.st_value, y.st_value + (y.st_size ? y.st_size : 1),
-					elf_strptr(elf, sh.sh_link, y.st_name), FC_LINES_NO_CU);
+					elf_strptr(elf, sh.sh_link, y.st_name), FC_LINES_NO_CU, 0,
+					UINT32_MAX);
 			}
 		}
 		if (any)
@@ -166,6 +204,12 @@ static ssize_t fn_open_before(const struct fc_line_fn *f, size_t n, uint32_t cu,
 			return (ssize_t)j;
 	}
 	return -1;
+}
+
+/* Whether end row r may be f's: its line in f's file, not before f. */
+static bool declares(const struct fc_line_fn *f, const struct fc_line_row *r)
+{
+	return f->decl_line && f->decl_file == r->file && f->decl_line <= r->line;
 }
 
 static void push_span(struct fc_lines *l, uint64_t lo, uint64_t hi, const struct fc_line_row *r)
@@ -240,6 +284,20 @@ void fc_lines_add_unit(struct fc_lines *l, struct fc_line_fn *fns, size_t nfns, 
 				owner = f;
 			else if (seg_rows)
 				owner = fn_open_before(fns, nfns, cu, rows[last].addr, seg_first);
+			else if (f >= 0 && rows[i - 1].end)
+				/* Ends in a row after the last row: the sequences
+				 * overlapped, one of them began before. */
+				owner = fn_open_before(fns, nfns, cu, rows[last].addr, 0);
+			if (owner >= 0 && i + 1 < n && rows[i + 1].end) {
+				/* Which of those ends is whose no row says; the line
+				 * an end carries is its sequence's last row's, in the
+				 * source of one function and not of one before it. */
+				ssize_t o2 = fn_open_before(fns, nfns, cu, fns[owner].lo, 0);
+				if (o2 >= 0 && declares(&fns[o2], r) &&
+				    (!declares(&fns[owner], r) ||
+				     fns[owner].decl_line < fns[o2].decl_line))
+					owner = o2;
+			}
 		}
 		uint64_t into = UINT64_MAX;
 		if (owner >= 0) {
@@ -305,7 +363,7 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 				dwarf_errmsg(-1));
 			goto next_cu;
 		}
-		add_subs(l, &cudie, &scap, &fns, cu, 0);
+		add_subs(l, &cudie, &cudie, &scap, &fns, cu, 0);
 		Dwarf_Lines *lines;
 		size_t n;
 		if (dwarf_getsrclines(&cudie, &lines, &n) != 0) {
@@ -330,28 +388,14 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 			if (!a || dwarf_lineaddr(a, &aa) || dwarf_lineno(a, &line) ||
 			    dwarf_lineendsequence(a, &end))
 				continue;
-			if (!end) {
-				/* The file, interned: rows of a CU name few. */
-				const char *src = dwarf_linesrc(a, NULL, NULL);
-				if (src != last_src) {
-					last_src = src;
-					last_file = UINT32_MAX;
-					for (size_t k = l->nfiles; k-- > 0;)
-						if (!strcmp(l->files[k], src ? src : "")) {
-							last_file = (uint32_t)k;
-							break;
-						}
-					if (last_file == UINT32_MAX) {
-						l->files = fc_xrealloc(l->files,
-								       (l->nfiles + 1) * sizeof *l->files);
-						l->files[l->nfiles] = fc_xstrdup(src ? src : "");
-						last_file = (uint32_t)l->nfiles++;
-					}
-				}
+			const char *src = dwarf_linesrc(a, NULL, NULL);
+			if (src != last_src || !i) {
+				last_src = src;
+				last_file = intern(l, src);
 			}
 			if (nrows == rcap)
 				rows = fc_xrealloc(rows, (rcap = rcap * 2 + 4096) * sizeof *rows);
-			rows[nrows++] = (struct fc_line_row){aa, line, end ? 0 : last_file, end};
+			rows[nrows++] = (struct fc_line_row){aa, line, last_file, end};
 		}
 		units[nunits].n = nrows - units[nunits].off;
 		nunits++;

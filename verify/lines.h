@@ -39,7 +39,7 @@ struct fc_lines {
 	struct fc_subprogram *subs; /* sorted by lo */
 	size_t nsubs;
 	char *problems;            /* malformed units, one per line, or NULL */
-	char **files;              /* source file names the rows name */
+	char **files;              /* source file names of the rows and subprograms */
 	size_t nfiles;
 	struct fc_line_overrun *overruns; /* sorted by owner_lo */
 	size_t noverruns;
@@ -68,7 +68,7 @@ const char *fc_line_overrun_fmt(const struct fc_line_overrun *o, char *buf, size
 #define FC_LINES_NO_CU UINT32_MAX
 struct fc_line_row {
 	uint64_t addr;
-	int line;
+	int line;      /* an end's: its sequence's last row's */
 	uint32_t file;
 	bool end;      /* DW_LNE_end_sequence */
 };
@@ -76,6 +76,8 @@ struct fc_line_fn {
 	uint64_t lo, hi; /* lo first: the sort key */
 	const char *name;
 	uint32_t cu;
+	int decl_line;   /* 0, and decl_file UINT32_MAX, when not known */
+	uint32_t decl_file;
 	uint8_t seq;     /* the loader's; 0 to begin with */
 };
 void fc_lines_add_unit(struct fc_lines *l, struct fc_line_fn *fns, size_t nfns, uint32_t cu,
