@@ -26,10 +26,11 @@
  *   told apart by the line each carries (its sequence's last row's): in
  *   the source of the function declared last before it.
  * An end past the start of the next function (subprogram or symbol) after
- * its own function's end is an overrun, reported for its owner; in the
- * second case the rows and the cover from that start on are dropped, they
- * describe the other function's code in the name of this one. An end past
- * the function's end but not past the next start (padding) is not. */
+ * its own function's end is an overrun, reported for its owner. In the
+ * second case the cover from that start on is dropped (it describes the
+ * other function's code in the name of this one) but for rows inside the
+ * unit's own functions, which may be theirs, merged in. An end past the
+ * function's end but not past the next start (padding) is no overrun. */
 #define _GNU_SOURCE
 #include "lines.h"
 
@@ -309,11 +310,19 @@ void fc_lines_add_unit(struct fc_lines *l, struct fc_line_fn *fns, size_t nfns, 
 		if (open != SIZE_MAX && e > rows[open].addr)
 			push_span(l, rows[open].addr, e, &rows[open]);
 		if (into != UINT64_MAX) {
-			/* Spans since the last end are in address order. */
-			while (l->nspans > seg_span && l->spans[l->nspans - 1].lo >= into)
-				l->nspans--;
-			if (l->nspans > seg_span && l->spans[l->nspans - 1].hi > into)
-				l->spans[l->nspans - 1].hi = into;
+			/* Past that start, rows in a function of this unit may be
+			 * its own, merged in; the others describe what is not
+			 * this unit's. */
+			size_t k = seg_span;
+			for (size_t j = seg_span; j < l->nspans; j++) {
+				struct fc_line_span sp = l->spans[j];
+				if (sp.lo < into && sp.hi > into)
+					sp.hi = into;
+				else if (sp.lo >= into && fn_in(fns, nfns, cu, sp.lo) < 0)
+					continue;
+				l->spans[k++] = sp;
+			}
+			l->nspans = k;
 		}
 		open = SIZE_MAX;
 		seg_rows = false;
