@@ -30,7 +30,15 @@
  *   each pair naming local labels in the function's own section at exactly
  *   the two places, with no addends; without relaxation there are none.
  * - Writing one model twice, or a model built twice from one seed, gives
- *   byte-identical objects. */
+ *   byte-identical objects.
+ * - verify/lines.c rebuilds what libdw's merge of a unit's sequences hides
+ *   (fc_lines_add_unit, fed rows as dwarf_getsrclines orders them): a
+ *   sequence that runs past its function into the next one (clang 14,
+ *   riscv64, relaxed by the linker; rows taken from such binaries) is its
+ *   owner's overrun, with its end and the function it runs into, and the
+ *   next function keeps the cover of its own rows; an end in padding, a
+ *   sequence over several functions, a table moved away from its function
+ *   and a function whose own sequence stops short are no overrun. */
 #define _GNU_SOURCE
 #include <dwarf.h>
 #include <elf.h>
@@ -56,6 +64,7 @@
 #include "../../gen/debug.h"
 #include "../../gen/gen.h"
 #include "../../targets/target.h"
+#include "../../verify/lines.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -1317,6 +1326,196 @@ static void test_deterministic(void **s)
 	}
 }
 
+/* Rows as dwarf_getsrclines hands them over: by address, sequences merged;
+ * an end carries its sequence's last line. One source file (0). */
+#define R(a, ln) {a, ln, 0, false}
+#define E(a, ln) {a, ln, 0, true}
+#define FN(lo, hi, name, cu, decl) {lo, hi, name, cu, decl, 0, 0}
+
+static void unit_lines(struct fc_lines *l, struct fc_line_fn *f, size_t nf, uint32_t cu,
+		       const struct fc_line_row *r, size_t n)
+{
+	fc_lines_add_unit(l, f, nf, cu, r, n);
+	fc_lines_sort(l);
+}
+
+/* The first address of [lo, hi) (by 2: RVC) no span covers, or 0. */
+static uint64_t uncovered(const struct fc_lines *l, uint64_t lo, uint64_t hi)
+{
+	for (uint64_t a = lo; a < hi; a += 2)
+		if (!fc_lines_at(l, a))
+			return a;
+	return 0;
+}
+
+static void want_overrun(const struct fc_lines *l, size_t i, const char *msg)
+{
+	char buf[256];
+	CHECK(i < l->noverruns, "overrun %zu missing, want '%s'", i, msg);
+	fc_line_overrun_fmt(&l->overruns[i], buf, sizeof buf);
+	CHECK(!strcmp(buf, msg), "overrun %zu: '%s', want '%s'", i, buf, msg);
+}
+
+/* Issue 9's binary (ld.lld 19): caller's sequence ends 12 bytes into
+ * _start, its end among _start's rows. */
+static void test_lines_overrun_next(void **s)
+{
+	(void)s;
+	struct fc_line_fn f[] = {FN(0x11190, 0x111a4, "leaf", 0, 2),
+				 FN(0x111a4, 0x111b2, "other", 0, 3),
+				 FN(0x111b2, 0x111e0, "caller", 0, 4),
+				 FN(0x111e0, 0x111f8, "_start", 0, 5)};
+	static const struct fc_line_row r[] = {
+		R(0x11190, 2), R(0x11190, 2), R(0x1119a, 2), R(0x111a0, 2), R(0x111a2, 2),
+		E(0x111a4, 2), R(0x111a4, 3), R(0x111a4, 3), R(0x111ae, 3), R(0x111b0, 3),
+		E(0x111b2, 3), R(0x111b2, 4), R(0x111bc, 4), R(0x111c6, 4), R(0x111ca, 4),
+		R(0x111d2, 4), R(0x111d4, 4), R(0x111d8, 4), R(0x111e0, 4), R(0x111e0, 6),
+		R(0x111e2, 4), R(0x111e2, 7), E(0x111ec, 4), R(0x111f0, 7), R(0x111f8, 7),
+		R(0x111fa, 8), E(0x111fc, 8)};
+	struct fc_lines l = {0};
+	unit_lines(&l, f, 4, 0, r, sizeof r / sizeof *r);
+	CHECK(l.noverruns == 1, "%zu overruns, want 1", l.noverruns);
+	want_overrun(&l, 0, "caller: its line sequence ends 0xc bytes past its end (0x111ec), into _start");
+	const struct fc_line_overrun *o = &l.overruns[0];
+	CHECK(o->owner_lo == 0x111b2 && o->owner_hi == 0x111e0 && o->seq_end == 0x111ec &&
+	      o->into_lo == 0x111e0 && o->over == 1, "overrun fields wrong");
+	uint64_t a = uncovered(&l, 0x11190, 0x111f8);
+	CHECK(!a, "0x%" PRIx64 " has no row", a);
+	/* _start's own row, not caller's end, covers past 0x111ec. */
+	const struct fc_line_span *sp = fc_lines_at(&l, 0x111ee);
+	CHECK(sp && sp->line == 7, "0x111ee: line %d, want 7", sp ? sp->line : -1);
+	fc_lines_free(&l);
+}
+
+/* The same program in two units: caller's (unit 0) rows in _start (unit
+ * 1) are dropped, not only its end. */
+static void test_lines_overrun_other_unit(void **s)
+{
+	(void)s;
+	struct fc_line_fn f[] = {FN(0x11200, 0x11214, "leaf", 0, 2),
+				 FN(0x11214, 0x11242, "caller", 0, 3),
+				 FN(0x11242, 0x1125a, "_start", 1, 3)};
+	static const struct fc_line_row u0[] = {
+		R(0x11200, 2), R(0x1120a, 2), R(0x11212, 2), E(0x11214, 2), R(0x11214, 3),
+		R(0x1121e, 3), R(0x1123a, 3), R(0x11244, 3), R(0x1124a, 3), E(0x1124e, 3)};
+	static const struct fc_line_row u1[] = {R(0x11242, 4), R(0x11244, 5), R(0x11252, 5),
+						R(0x1125c, 6), E(0x1125e, 6)};
+	struct fc_lines l = {0};
+	fc_lines_add_unit(&l, f, 3, 0, u0, sizeof u0 / sizeof *u0);
+	fc_lines_add_unit(&l, f, 3, 1, u1, sizeof u1 / sizeof *u1);
+	fc_lines_sort(&l);
+	CHECK(l.noverruns == 1, "%zu overruns, want 1", l.noverruns);
+	want_overrun(&l, 0, "caller: its line sequence ends 0xc bytes past its end (0x1124e), into _start");
+	for (size_t i = 0; i < l.nspans; i++)
+		CHECK(l.spans[i].line != 3 || l.spans[i].hi <= 0x11242,
+		      "caller's row covers [0x%" PRIx64 ", 0x%" PRIx64 ") of _start", l.spans[i].lo,
+		      l.spans[i].hi);
+	uint64_t a = uncovered(&l, 0x11200, 0x1125a);
+	CHECK(!a, "0x%" PRIx64 " has no row", a);
+	fc_lines_free(&l);
+}
+
+/* fanout's eight relaxed calls take its sequence over tiny and 2 bytes
+ * past after, whose own end follows: two ends with no row between, told
+ * apart by their lines (ld.lld 19's binary, from _start on). */
+static void test_lines_overrun_two_ends(void **s)
+{
+	(void)s;
+	struct fc_line_fn f[] = {FN(0x11190, 0x111a4, "leaf", 0, 3),
+				 FN(0x111a4, 0x111d2, "caller", 0, 4),
+				 FN(0x111d2, 0x111f8, "_start", 0, 5),
+				 FN(0x111f8, 0x11258, "fanout", 0, 11),
+				 FN(0x11258, 0x1125c, "tiny", 0, 16),
+				 FN(0x1125c, 0x11276, "after", 0, 17)};
+	static const struct fc_line_row r[] = {
+		R(0x11190, 3), R(0x11190, 3), R(0x1119a, 3), R(0x111a0, 3), R(0x111a2, 3),
+		E(0x111a4, 3), R(0x111a4, 4), R(0x111ae, 4), R(0x111b8, 4), R(0x111bc, 4),
+		R(0x111c4, 4), R(0x111c6, 4), R(0x111ca, 4), R(0x111d2, 4), R(0x111d2, 6),
+		R(0x111d4, 4), R(0x111d4, 7), E(0x111de, 4), R(0x111e4, 7), R(0x111ec, 7),
+		R(0x111ee, 7), R(0x111f0, 7), R(0x111f8, 12), R(0x111fa, 7), R(0x111fc, 7),
+		R(0x111fe, 8), E(0x11200, 8), R(0x11202, 13), R(0x1120c, 13), R(0x11210, 13),
+		R(0x11218, 13), R(0x1121a, 13), R(0x1121e, 13), R(0x11226, 13), R(0x11228, 13),
+		R(0x1122c, 13), R(0x11234, 13), R(0x11236, 13), R(0x1123a, 13), R(0x11242, 13),
+		R(0x11244, 13), R(0x11248, 13), R(0x11250, 13), R(0x11252, 14), R(0x11256, 14),
+		R(0x11258, 16), R(0x11258, 16), R(0x1125a, 16), E(0x1125c, 16), R(0x1125c, 17),
+		R(0x1125e, 13), R(0x1125e, 17), R(0x11260, 14), R(0x11264, 14), R(0x11268, 17),
+		R(0x1126c, 14), R(0x1126e, 13), R(0x11272, 17), R(0x11274, 17), E(0x11278, 13),
+		E(0x1127a, 17)};
+	struct fc_lines l = {0};
+	unit_lines(&l, f, 6, 0, r, sizeof r / sizeof *r);
+	CHECK(l.noverruns == 3, "%zu overruns, want 3", l.noverruns);
+	want_overrun(&l, 0, "caller: its line sequence ends 0xc bytes past its end (0x111de), into _start");
+	want_overrun(&l, 1, "_start: its line sequence ends 0x8 bytes past its end (0x11200), into fanout");
+	want_overrun(&l, 2, "fanout: its line sequence ends 0x20 bytes past its end (0x11278), into tiny "
+			    "and 1 function after it");
+	uint64_t a = uncovered(&l, 0x11190, 0x11276);
+	CHECK(!a, "0x%" PRIx64 " has no row", a);
+	fc_lines_free(&l);
+	/* Not knowing where they are declared, which end is whose is a
+	 * guess; that fanout runs over tiny into after is not. */
+	for (size_t i = 0; i < 6; i++)
+		f[i].decl_line = 0, f[i].seq = 0;
+	unit_lines(&l, f, 6, 0, r, sizeof r / sizeof *r);
+	CHECK(l.noverruns == 3, "no decl: %zu overruns, want 3", l.noverruns);
+	const struct fc_line_overrun *o = &l.overruns[2];
+	CHECK(o->owner && !strcmp(o->owner, "fanout") && o->into && !strcmp(o->into, "tiny") &&
+	      o->over == 2 && (o->seq_end == 0x11278 || o->seq_end == 0x1127a),
+	      "no decl: fanout's overrun not found");
+	a = uncovered(&l, 0x11190, 0x11276);
+	CHECK(!a, "no decl: 0x%" PRIx64 " has no row", a);
+	fc_lines_free(&l);
+}
+
+/* What is no overrun. */
+static void test_lines_no_overrun(void **s)
+{
+	(void)s;
+	struct fc_lines l = {0};
+	uint64_t a;
+	/* Past caller's end, short of _start (aligned to 64): padding. */
+	struct fc_line_fn pad[] = {FN(0x111d4, 0x11202, "caller", 0, 3),
+				   FN(0x11240, 0x11258, "_start", 0, 4)};
+	static const struct fc_line_row rpad[] = {R(0x111d4, 3), R(0x111f0, 3), E(0x1120e, 3),
+						  R(0x11240, 4), R(0x11250, 5), E(0x11258, 5)};
+	unit_lines(&l, pad, 2, 0, rpad, 6);
+	CHECK(l.noverruns == 0, "padding: %zu overruns", l.noverruns);
+	a = uncovered(&l, 0x111d4, 0x11258);
+	CHECK(a >= 0x11202 && a < 0x11240, "padding: 0x%" PRIx64 " has no row", a);
+	fc_lines_free(&l);
+	/* One sequence over three functions (no -ffunction-sections). */
+	struct fc_line_fn one[] = {FN(0x100, 0x110, "f", 0, 1), FN(0x110, 0x120, "g", 0, 4),
+				   FN(0x120, 0x130, "h", 0, 8)};
+	static const struct fc_line_row rone[] = {R(0x100, 1), R(0x108, 2), R(0x110, 5),
+						  R(0x118, 6), R(0x120, 9), R(0x12c, 10),
+						  E(0x130, 10)};
+	unit_lines(&l, one, 3, 0, rone, 7);
+	CHECK(l.noverruns == 0, "one sequence: %zu overruns", l.noverruns);
+	a = uncovered(&l, 0x100, 0x130);
+	CHECK(!a, "one sequence: 0x%" PRIx64 " has no row", a);
+	fc_lines_free(&l);
+	/* k's sequence moved past everything (fc-debug-patch lines), after
+	 * one over f, g and h: k has no row, and nobody an overrun. */
+	struct fc_line_fn moved[] = {FN(0x100, 0x110, "f", 0, 1), FN(0x110, 0x120, "g", 0, 4),
+				     FN(0x120, 0x130, "h", 0, 8), FN(0x130, 0x140, "k", 0, 12)};
+	static const struct fc_line_row rmoved[] = {R(0x100, 1), R(0x110, 5), R(0x120, 9),
+						    E(0x130, 10), R(0x900000, 13),
+						    R(0x900008, 14), E(0x900010, 14)};
+	unit_lines(&l, moved, 4, 0, rmoved, 7);
+	CHECK(l.noverruns == 0, "moved: %zu overruns", l.noverruns);
+	a = uncovered(&l, 0x100, 0x140);
+	CHECK(a == 0x130, "moved: 0x%" PRIx64 " is the first without a row, want 0x130", a);
+	fc_lines_free(&l);
+	/* f's own sequence stops short of its end: a gap of f's, only. */
+	struct fc_line_fn shortf[] = {FN(0x100, 0x120, "f", 0, 1), FN(0x120, 0x130, "g", 0, 4)};
+	static const struct fc_line_row rshort[] = {R(0x100, 1), R(0x108, 2), E(0x118, 2),
+						    R(0x120, 5), E(0x130, 6)};
+	unit_lines(&l, shortf, 2, 0, rshort, 5);
+	CHECK(l.noverruns == 0, "short: %zu overruns", l.noverruns);
+	a = uncovered(&l, 0x100, 0x130);
+	CHECK(a == 0x118, "short: 0x%" PRIx64 " is the first without a row, want 0x118", a);
+	fc_lines_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1333,6 +1532,10 @@ int main(void)
 		cmocka_unit_test(test_riscv64_norelax_relocs),
 		cmocka_unit_test(test_relax_elsewhere_is_constant),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_lines_overrun_next),
+		cmocka_unit_test(test_lines_overrun_other_unit),
+		cmocka_unit_test(test_lines_overrun_two_ends),
+		cmocka_unit_test(test_lines_no_overrun),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
