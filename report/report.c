@@ -125,19 +125,22 @@ static const char *check_cell(const struct fc_case_result *r, const char *name, 
 	return buf;
 }
 
-/* The checks any of the cases ran, in registry order. */
+/* Does any case have the check (ran, or could not run)? A column of
+ * "does not apply" only is left out. */
 static bool check_shown(const struct fc_case_result *v, size_t n, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i].checks && json_object_get(v[i].checks, name))
+	for (size_t i = 0; i < n; i++) {
+		const json_t *c = v[i].checks ? json_object_get(v[i].checks, name) : NULL;
+		if (c && strcmp(fc_check_json_state(c), "n/a"))
 			return true;
+	}
 	return false;
 }
 
 void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 {
-	fprintf(f, "%-8s %-6s %9s %5s %-14s %-7s %9s %7s", "arch", "mode", "size", "seed",
-		"linker", "verdict", "sites", "thunks");
+	fprintf(f, "%-8s %-6s %9s %5s %-14s %-7s %9s %7s %7s", "arch", "mode", "size", "seed",
+		"linker", "verdict", "sites", "thunks", "relaxed");
 	for (size_t k = 0; k < fc_checks_count(); k++)
 		if (check_shown(v, n, fc_check_at(k)->name))
 			fprintf(f, " %-6s", fc_check_at(k)->name);
@@ -151,10 +154,10 @@ void fc_report_table(FILE *f, const struct fc_case_result *v, size_t n)
 			fc_fmt_size(r->size, sz, sizeof sz), r->seed, r->linker,
 			fc_verdict_name(r->verdict));
 		if (r->have_checks)
-			fprintf(f, "%9llu %7llu", (unsigned long long)r->sites,
-				(unsigned long long)r->thunks);
+			fprintf(f, "%9llu %7llu %7llu", (unsigned long long)r->sites,
+				(unsigned long long)r->thunks, (unsigned long long)r->relaxed);
 		else
-			fprintf(f, "%9s %7s", "-", "-");
+			fprintf(f, "%9s %7s %7s", "-", "-", "-");
 		for (size_t k = 0; k < fc_checks_count(); k++) {
 			const char *name = fc_check_at(k)->name;
 			if (check_shown(v, n, name))
