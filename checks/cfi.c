@@ -13,15 +13,11 @@
 
 static int run(struct fc_subject *s, struct fc_check_result *r)
 {
-	if (s->kind == FC_KIND_CASE && !s->m.cfi) {
-		r->state = FC_CK_NA;
-		r->why = fc_xstrdup("the case has no CFI (gen --cfi none)");
-		return 0;
-	}
 	const struct fc_cfi_result *cr;
 	const struct fc_cfi_extra *cx;
-	if (fc_subject_cfi(s, &cr, &cx) < 0)
-		return -1;
+	int rc = fc_subject_cfi_for(s, r, &cr, &cx);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (!cr->have_cfi) {
 		if (s->kind == FC_KIND_BINARY) {
 			r->state = FC_CK_NOT_RUN;

@@ -126,6 +126,10 @@ const char *fc_check_json_state(const json_t *c); /* "ran", "n/a", "not run" */
 uint64_t fc_check_json_u64(const json_t *c, const char *key);
 /* Every check of a case's "checks" object: any bad? */
 bool fc_checks_json_bad(const json_t *checks, bool strict);
+/* A check's findings, one a line (notes marked "note: "), at most max, and
+ * a line counting them all when some are not shown; *first (if not NULL)
+ * gets the first fail's message. NULL when there are none. */
+char *fc_check_json_findings(const json_t *c, size_t max, const char **first);
 /* One line naming what failed: "calls: 3 of 900 failed; lines: ...". */
 char *fc_checks_json_reason(const json_t *checks, bool strict);
 

@@ -24,15 +24,11 @@ static int32_t expected_frame(const struct target *t, const struct fc_func *fn)
 
 static int run(struct fc_subject *s, struct fc_check_result *r)
 {
-	if (s->kind == FC_KIND_CASE && !s->m.cfi) {
-		r->state = FC_CK_NA;
-		r->why = fc_xstrdup("the case has no CFI (gen --cfi none)");
-		return 0;
-	}
 	const struct fc_cfi_result *cr;
 	const struct fc_cfi_extra *cx;
-	if (fc_subject_cfi(s, &cr, &cx) < 0)
-		return -1;
+	int rc = fc_subject_cfi_for(s, r, &cr, &cx);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (!cr->have_cfi || !cr->frame_real) {
 		r->state = FC_CK_NOT_RUN;
 		r->why = fc_xstrdup("no CFI to measure frames by");

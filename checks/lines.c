@@ -198,15 +198,10 @@ static void binary_lines(struct fc_subject *s, const struct fc_lines *l,
 			continue;
 		r->checked++;
 		uint64_t fin = 0, fcov = 0, first_gap = UINT64_MAX;
-		for (uint64_t off = 0; off < csize;) {
-			uint64_t a = fn->addr + off;
-			enum fc_insn_type ty;
-			uint64_t dest;
-			unsigned len = t->decode(code + off, csize - off, a, &ty, &dest);
-			if (!len) {
-				off += t->insn_align;
-				continue;
-			}
+		struct fc_insn_walk w = {t, code, fn->addr, csize, 0};
+		struct fc_insn in;
+		while (fc_insn_next(&w, &in)) {
+			uint64_t a = in.addr;
 			fin++;
 			/* A row with line 0 is the compiler saying "no source line
 			 * here": a row all the same (counted apart). */
@@ -217,7 +212,6 @@ static void binary_lines(struct fc_subject *s, const struct fc_lines *l,
 			} else if (first_gap == UINT64_MAX) {
 				first_gap = a;
 			}
-			off += len;
 		}
 		ninsns += fin;
 		covered += fcov;

@@ -223,3 +223,35 @@ char *fc_checks_json_reason(const json_t *checks, bool strict)
 	fclose(f);
 	return out;
 }
+
+char *fc_check_json_findings(const json_t *c, size_t max, const char **first)
+{
+	const json_t *fs = json_object_get(c, "findings");
+	size_t n = fs ? json_array_size(fs) : 0, shown = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (first)
+		*first = NULL;
+	for (size_t i = 0; i < n && shown < max; i++) {
+		const json_t *x = json_array_get(fs, i);
+		const char *m = json_string_value(json_object_get(x, "message"));
+		const char *sev = json_string_value(json_object_get(x, "severity"));
+		bool note = sev && !strcmp(sev, "note");
+		if (!m)
+			continue;
+		if (first && !*first && !note)
+			*first = m;
+		fprintf(f, "%s%s\n", note ? "note: " : "", m);
+		shown++;
+	}
+	uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
+	if (all > shown)
+		fprintf(f, "... %" PRIu64 " findings in all\n", all);
+	fclose(f);
+	if (!len) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

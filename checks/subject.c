@@ -162,29 +162,22 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 		uint64_t csize = fc_syms_code_end(&im->syms, fns[i].addr,
 						  fns[i].addr + fns[i].size) - fns[i].addr;
 		m->funcs[i].code = (uint32_t)csize;
-		for (uint64_t off = 0; off < csize;) {
-			uint64_t a = fns[i].addr + off;
-			enum fc_insn_type ty;
-			uint64_t dest;
-			unsigned len = t->decode(code + off, csize - off, a, &ty, &dest);
-			if (!len) {
-				off += t->insn_align;
-				continue;
-			}
+		struct fc_insn_walk w = {t, code, fns[i].addr, csize, 0};
+		struct fc_insn in;
+		while (fc_insn_next(&w, &in)) {
 			struct fc_found_call fcl;
-			if (fc_find_call(im, code + off, csize - off, a, ty == FC_INSN_CALL, dest,
+			if (fc_find_call(im, in.p, in.avail, in.addr, in.type == FC_INSN_CALL, in.dest,
 					 &fcl)) {
 				if (m->nsites == scap)
 					m->sites = fc_xrealloc(m->sites, (scap *= 2) * sizeof *m->sites);
 				uint32_t tgt;
 				int64_t add;
-				call_target(fns, nf, i, a, len, &fcl, &im->syms, &tgt, &add);
+				call_target(fns, nf, i, in.addr, in.len, &fcl, &im->syms, &tgt, &add);
 				m->sites[m->nsites++] = (struct fc_site){
-					.caller = (uint32_t)i, .off = (uint32_t)off,
+					.caller = (uint32_t)i, .off = (uint32_t)in.off,
 					.form = (uint8_t)fcl.form, .target = tgt, .addend = add};
 				m->funcs[i].nsites++;
 			}
-			off += len;
 		}
 	}
 	fc_manifest_fix_names(m, offs, NULL);
@@ -313,4 +306,15 @@ int fc_subject_cfi(struct fc_subject *s, const struct fc_cfi_result **cr,
 	*cr = s->cfi;
 	*cx = s->cfi_x;
 	return s->cfi_rc;
+}
+
+int fc_subject_cfi_for(struct fc_subject *s, struct fc_check_result *r,
+		       const struct fc_cfi_result **cr, const struct fc_cfi_extra **cx)
+{
+	if (s->kind == FC_KIND_CASE && !s->m.cfi) {
+		r->state = FC_CK_NA;
+		r->why = fc_xstrdup("the case has no CFI (gen --cfi none)");
+		return 1;
+	}
+	return fc_subject_cfi(s, cr, cx) < 0 ? -1 : 0;
 }

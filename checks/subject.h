@@ -69,6 +69,11 @@ const struct fc_calls_result *fc_subject_calls(struct fc_subject *s);
  * Go, as asked for binaries. */
 int fc_subject_cfi(struct fc_subject *s, const struct fc_cfi_result **cr,
 		   const struct fc_cfi_extra **cx);
+/* The same for a check of the CFI: 1 when r is done already (a case
+ * generated without CFI: does not apply), 0 with the run, -1 after a
+ * message. */
+int fc_subject_cfi_for(struct fc_subject *s, struct fc_check_result *r,
+		       const struct fc_cfi_result **cr, const struct fc_cfi_extra **cx);
 /* A generated function's code size in the output (relaxation shrinks it;
  * a literal pool ends it). */
 uint64_t fc_subject_code_size(struct fc_subject *s, uint32_t fi);

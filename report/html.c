@@ -354,25 +354,10 @@ static void finding(FILE *f, const struct fc_case_result *v, size_t i)
 	for (size_t k = 0; r->checks && k < fc_checks_count(); k++) {
 		const char *name = fc_check_at(k)->name;
 		const json_t *c = json_object_get(r->checks, name);
-		const json_t *fs = c ? json_object_get(c, "findings") : NULL;
-		size_t nf = fs ? json_array_size(fs) : 0;
-		if (!nf)
+		char *buf = c ? fc_check_json_findings(c, SIZE_MAX, NULL) : NULL;
+		if (!buf)
 			continue;
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-		for (size_t j = 0; j < nf; j++) {
-			const json_t *x = json_array_get(fs, j);
-			const char *msg = json_string_value(json_object_get(x, "message"));
-			const char *sev = json_string_value(json_object_get(x, "severity"));
-			if (msg)
-				fprintf(m, "%s%s\n", sev && !strcmp(sev, "note") ? "note: " : "", msg);
-		}
 		uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
-		if (all > nf)
-			fprintf(m, "... %" PRIu64 " findings in all; the report keeps the first %zu\n",
-				all, nf);
-		fclose(m);
 		fprintf(f, "<h4>%s: findings (%" PRIu64 ")</h4>\n", name, all);
 		pre(f, "failures", buf);
 		free(buf);

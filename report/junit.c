@@ -138,37 +138,6 @@ static struct tc *tc_add(struct tcs *l, const struct fc_case_result *r, const ch
 	return t;
 }
 
-/* A check's findings, one a line (notes marked); *first gets the first
- * fail. NULL when there are none. */
-static char *findings_text(const json_t *c, const char **first)
-{
-	const json_t *fs = json_object_get(c, "findings");
-	char *buf = NULL;
-	size_t len = 0, n = fs ? json_array_size(fs) : 0;
-	FILE *f = open_memstream(&buf, &len);
-	*first = NULL;
-	for (size_t i = 0; i < n; i++) {
-		const json_t *x = json_array_get(fs, i);
-		const char *m = json_string_value(json_object_get(x, "message"));
-		const char *sev = json_string_value(json_object_get(x, "severity"));
-		bool note = sev && !strcmp(sev, "note");
-		if (!m)
-			continue;
-		if (!*first && !note)
-			*first = m;
-		fprintf(f, "%s%s\n", note ? "note: " : "", m);
-	}
-	uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
-	if (all > n)
-		fprintf(f, "... %" PRIu64 " findings in all (the report keeps the first %zu)\n", all, n);
-	fclose(f);
-	if (!len) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* What to reproduce a failure with, for <system-out>. */
 static char *repro(const struct fc_case_result *r)
 {
@@ -266,7 +235,7 @@ static void case_tcs_plain(struct tcs *l, const struct fc_case_result *r)
 		const char *m1;
 		double secs = json_number_value(json_object_get(c, "seconds"));
 		t = tc_add(l, r, name, TC_PASS, secs, NULL);
-		char *text = findings_text(c, &m1);
+		char *text = fc_check_json_findings(c, SIZE_MAX, &m1);
 		if (fc_check_json_bad(c, false)) {
 			uint64_t failed = fc_check_json_u64(c, "failed");
 			t->st = TC_FAIL;

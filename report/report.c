@@ -251,21 +251,10 @@ static int write_summary(const char *path, const struct fc_case_result *v, size_
 		for (size_t k = 0; r->checks && k < fc_checks_count(); k++) {
 			const char *name = fc_check_at(k)->name;
 			const json_t *c = json_object_get(r->checks, name);
-			const json_t *fs = c ? json_object_get(c, "findings") : NULL;
-			size_t nf = fs ? json_array_size(fs) : 0;
-			if (!nf)
-				continue;
-			fprintf(f, "\n%s:\n\n```\n", name);
-			for (size_t j = 0; j < nf && j < 20; j++) {
-				const json_t *x = json_array_get(fs, j);
-				const char *sev = json_string_value(json_object_get(x, "severity"));
-				fprintf(f, "%s%s\n", sev && !strcmp(sev, "note") ? "note: " : "",
-					json_string_value(json_object_get(x, "message")));
-			}
-			uint64_t all = fc_check_json_u64(c, "fails") + fc_check_json_u64(c, "notes");
-			if (all > 20)
-				fprintf(f, "... %" PRIu64 " findings in all\n", all);
-			fprintf(f, "```\n");
+			char *text = c ? fc_check_json_findings(c, 20, NULL) : NULL;
+			if (text)
+				fprintf(f, "\n%s:\n\n```\n%s```\n", name, text);
+			free(text);
 		}
 		if (r->link_command)
 			fprintf(f, "\nReproduce: `%s`\n", r->link_command);

@@ -366,6 +366,23 @@ struct target {
  * of the arch, as only the one check uses them. */
 extern const struct fc_kept_ops fc_kept_arm64, fc_kept_amd64, fc_kept_riscv64;
 
+/* A function's instructions in order, as the target decodes them; bytes
+ * it cannot decode are stepped over an alignment unit at a time. */
+struct fc_insn {
+	uint64_t addr, off;     /* where, and from the start of the walk */
+	unsigned len;
+	enum fc_insn_type type;
+	uint64_t dest;          /* a direct branch's destination */
+	const uint8_t *p;       /* its bytes, and how many follow to the end */
+	size_t avail;
+};
+struct fc_insn_walk {
+	const struct target *t;
+	const uint8_t *code;
+	uint64_t base, size, off;
+};
+bool fc_insn_next(struct fc_insn_walk *w, struct fc_insn *in);
+
 const struct target *fc_target_find(const char *name);
 /* The target for an e_machine, NULL when no target knows it. */
 const struct target *fc_target_by_machine(unsigned e_machine);

@@ -89,6 +89,24 @@ static void fill(void)
 	filled_done = 1;
 }
 
+bool fc_insn_next(struct fc_insn_walk *w, struct fc_insn *in)
+{
+	while (w->off < w->size) {
+		uint64_t a = w->base + w->off;
+		const uint8_t *p = w->code + w->off;
+		size_t avail = (size_t)(w->size - w->off);
+		unsigned len = w->t->decode(p, avail, a, &in->type, &in->dest);
+		if (!len) {
+			w->off += w->t->insn_align;
+			continue;
+		}
+		*in = (struct fc_insn){a, w->off, len, in->type, in->dest, p, avail};
+		w->off += len;
+		return true;
+	}
+	return false;
+}
+
 const struct target *fc_target_find(const char *name)
 {
 	fill();

@@ -65,15 +65,10 @@ static void scan_func(struct fc_image *im, const struct fc_go_manifest *gm, cons
 	uint64_t ninsn = 0, nok = 0, first_gap = 0, first_wrong = 0;
 	int wrong_line = 0;
 	const char *wrong_file = NULL;
-	for (uint64_t off = 0; off < csize;) {
-		uint64_t a = f->addr + off;
-		enum fc_insn_type ty;
-		uint64_t dest;
-		unsigned len = t->decode(code + off, csize - off, a, &ty, &dest);
-		if (!len) {
-			off += t->insn_align;
-			continue;
-		}
+	struct fc_insn_walk w = {t, code, f->addr, csize, 0};
+	struct fc_insn in;
+	while (fc_insn_next(&w, &in)) {
+		uint64_t a = in.addr;
 		ninsn++;
 		const struct fc_line_span *sp = fc_lines_at(l, a);
 		if (!sp) {
@@ -90,7 +85,7 @@ static void scan_func(struct fc_image *im, const struct fc_go_manifest *gm, cons
 			nok++;
 		}
 		struct fc_found_call fcl;
-		if (fc_find_call(im, code + off, csize - off, a, ty == FC_INSN_CALL, dest, &fcl)) {
+		if (fc_find_call(im, in.p, in.avail, a, in.type == FC_INSN_CALL, in.dest, &fcl)) {
 			uint32_t line = sp ? (uint32_t)sp->line : 0;
 			uint32_t to = fcl.known ? fn_at(ba, nba, fcl.named ? fcl.named : fcl.dest) : NONE;
 			if (to == NONE && fcl.known && fcl.named)
@@ -110,7 +105,7 @@ static void scan_func(struct fc_image *im, const struct fc_go_manifest *gm, cons
 				if (m->nsites == *scap)
 					m->sites = fc_xrealloc(m->sites, (*scap *= 2) * sizeof *m->sites);
 				m->sites[m->nsites++] = (struct fc_site){
-					.caller = k, .off = (uint32_t)off, .form = (uint8_t)fcl.form,
+					.caller = k, .off = (uint32_t)in.off, .form = (uint8_t)fcl.form,
 					.target = idx[gm->calls[e].callee]};
 				f->nsites++;
 			} else if (e == NONE && to != NONE && sp) {
@@ -125,7 +120,6 @@ static void scan_func(struct fc_image *im, const struct fc_go_manifest *gm, cons
 				    short_name(g->name));
 			}
 		}
-		off += len;
 	}
 	if (first_gap || first_wrong) {
 		r->lines_failed++;
