@@ -333,9 +333,15 @@ static void count_hop(struct eng *e)
 	uint64_t dest;
 	size_t avail;
 	const uint8_t *p = fc_image_span(e->im, e->addr, 16, &avail);
-	if (!p || !e->t->decode(p, avail, e->addr, &ty, &dest) ||
-	    (ty != FC_INSN_CALL && ty != FC_INSN_JUMP && ty != FC_INSN_JUMP_COND))
-		return; /* not a direct branch (RISC-V auipc+jalr): no first hop */
+	if (!p)
+		return;
+	/* A direct branch, or a sequence whose bytes say where it goes
+	 * (RISC-V AUIPC+JALR left unrelaxed): its first hop. */
+	const struct fc_form *f = &e->t->forms[e->m->sites[e->cur].form];
+	bool direct = e->t->decode(p, avail, e->addr, &ty, &dest) &&
+		      (ty == FC_INSN_CALL || ty == FC_INSN_JUMP || ty == FC_INSN_JUMP_COND);
+	if (!direct && !e->t->seq_dest(f, p, avail, e->addr, &dest))
+		return;
 	if (dest == e->expect || (e->expect == FC_ANY_ENTRY && hget(e, dest) != UINT32_MAX)) {
 		e->res->direct++;
 	} else {

@@ -178,12 +178,18 @@ int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 	im->fd = -1;
 	im->path = path;
 	elf_version(EV_CURRENT);
-	im->fd = open(path, O_RDONLY);
+	/* Not blocking: a FIFO given as the binary must be refused, not waited
+	 * on; whatever it is, it is looked at before a byte is read. */
+	im->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (im->fd < 0)
 		return fc_err("%s: cannot open: %s", path, strerror(errno));
 	struct stat st;
-	if (fstat(im->fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return fc_err("%s: not a regular file", path);
+	if (fstat(im->fd, &st) != 0)
+		return fc_err("%s: cannot stat: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fc_err("%s: not a regular file (%s)", path,
+			      S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+			      : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "special");
 	if (st.st_size < (off_t)sizeof(Elf64_Ehdr))
 		return fc_err("%s: truncated: %lld bytes is less than an ELF header", path,
 			      (long long)st.st_size);
@@ -202,6 +208,10 @@ int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 	char mb[32];
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64)
 		return fc_err("%s: not a 64-bit ELF file", path);
+	/* The targets are little-endian, and so is what the loader writes. */
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return fc_err("%s: a big-endian ELF file: farcall checks little-endian %s only",
+			      path, fc_target_names());
 	if (!t && !(t = fc_target_by_machine(eh.e_machine)))
 		return fc_err("%s: farcall has no target for %s", path,
 			      machine_name(eh.e_machine, mb, sizeof mb));

@@ -71,6 +71,15 @@ expect 2 "$T/truncated.out: truncated" -- "$FARCALL" emu "$CASE" "$T/truncated.o
 head -c 40 "$OUT" >"$T/tiny.out"
 expect 2 "$T/tiny.out: truncated" -- "$FARCALL" emu "$CASE" "$T/tiny.out"
 expect 2 "cannot open" -- "$FARCALL" emu "$CASE" "$T/missing.out"
+# Special files are refused before anything blocks on them; a big-endian
+# ELF file is refused, not read the wrong way round.
+mkfifo "$T/fifo"
+expect 2 "not a regular file (a FIFO)" -- timeout 10 "$FARCALL" check "$T/fifo"
+expect 2 "not a regular file (a directory)" -- "$FARCALL" check "$T"
+expect 2 "not a regular file (a device)" -- "$FARCALL" check /dev/zero
+cp "$OUT" "$T/be.out"
+printf '\002' | dd of="$T/be.out" bs=1 seek=5 conv=notrunc 2>/dev/null
+expect 2 "a big-endian ELF file" -- "$FARCALL" check "$T/be.out"
 
 # Linkers that misbehave: a recorded failure (exit 1), never a crash.
 fake() {
