@@ -62,6 +62,7 @@ const struct fc_check fc_check_calls = {
 		"thunk, registers, stack and return address kept",
 	.kinds = FC_KIND_ALL,
 	.exec = true,
+	.code = true,
 	.run = run,
 	.columns = columns,
 };

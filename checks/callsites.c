@@ -28,5 +28,6 @@ const struct fc_check fc_check_callsites = {
 	.name = "callsites",
 	.what = "the recorded call-site table still names every call and its callee",
 	.kinds = FC_KIND_CASE,
+	.code = true,
 	.run = run,
 };

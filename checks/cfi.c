@@ -68,6 +68,7 @@ const struct fc_check fc_check_cfi = {
 	.name = "cfi",
 	.what = "the CFI gives the real CFA and return address at every instruction, by execution",
 	.kinds = FC_KIND_ALL,
+	.code = true,
 	.run = run,
 	.columns = columns,
 };

@@ -85,6 +85,8 @@ struct fc_check {
 	unsigned kinds;     /* FC_KIND_* it applies to */
 	bool exec;          /* `farcall emu` runs it (it executes sites); `farcall
 	                     * verify` runs the others; run and check run all */
+	bool code;          /* it looks at the code itself: a run in which no such
+	                     * check checked anything checked nothing */
 	/* Fill r (zeroed, state FC_CK_RAN). Set FC_CK_NA or FC_CK_NOT_RUN with
 	 * a reason when it cannot run. -1 only for farcall's own errors (a
 	 * message said why). */

@@ -28,5 +28,6 @@ const struct fc_check fc_check_data = {
 	.what = "every address sequence and relocated data word gives its target's address",
 	.kinds = FC_KIND_CASE,
 	.exec = true,
+	.code = true,
 	.run = run,
 };

@@ -65,5 +65,6 @@ const struct fc_check fc_check_frames = {
 	.name = "frames",
 	.what = "each function's frame, by execution, is the one its source asked for",
 	.kinds = FC_KIND_CASE | FC_KIND_GO,
+	.code = true,
 	.run = run,
 };

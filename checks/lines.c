@@ -288,6 +288,7 @@ const struct fc_check fc_check_lines = {
 	.name = "lines",
 	.what = "every instruction of every function keeps its line row after the link",
 	.kinds = FC_KIND_ALL,
+	.code = true,
 	.run = run,
 	.columns = columns,
 };

@@ -103,8 +103,9 @@ int fc_checks_command(struct fc_subject *s, enum fc_check_pick pick,
 	int st = FC_EXIT_USAGE;
 	if (fc_checks_run(s, pick, res) == 0) {
 		if (s->kind == FC_KIND_BINARY)
-			printf("%s: %s%s, %u functions (%" PRIu64 " linker thunks and stubs apart)\n",
-			       s->path, s->t->name, s->go_code ? " (Go)" : "", s->m.nfuncs, s->nthunks);
+			printf("%s: %s%s, %u functions (%" PRIu64 " linker thunks and stubs apart, %"
+			       PRIu64 " of them known by their shape)\n", s->path, s->t->name,
+			       s->go_code ? " (Go)" : "", s->m.nfuncs, s->nthunks, s->nthunks_shaped);
 		fc_checks_report(stdout, s, res, o->max_report);
 		/* The sites executed, whichever checks own them, in one line (the
 		 * last: scripts read it). */
@@ -128,6 +129,15 @@ int fc_checks_command(struct fc_subject *s, enum fc_check_pick pick,
 			putchar('\n');
 		}
 		st = fc_checks_bad(res, o->strict) ? FC_EXIT_FAIL : FC_EXIT_OK;
+		/* Exit 0 says something was checked and passed. */
+		bool any = false;
+		for (size_t i = 0; i < fc_checks_count(); i++)
+			any |= fc_check_at(i)->code && res[i].state == FC_CK_RAN && res[i].checked;
+		if (!any && st == FC_EXIT_OK && pick == FC_PICK_ALL) {
+			printf("%s: nothing of its code could be checked (no functions, calls, line "
+			       "table or CFI found)\n", s->path);
+			st = FC_EXIT_USAGE;
+		}
 		if (o->json) {
 			json_t *j = fc_subject_json(s, res, 1000);
 			if (fc_write_json(o->json, j, JSON_INDENT(2)) < 0)

@@ -106,6 +106,38 @@ static void call_target(const struct fn *fns, size_t nf, size_t fi, uint64_t a, 
 	}
 }
 
+enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
+{
+	if (fc_is_linker_stub_name(y->name))
+		return FC_STUB_NAMED;
+	/* A range thunk's shape: a few instructions that end in an indirect
+	 * jump (through the ABI's scratch registers: nothing else is free),
+	 * with no call and no return; or one direct jump alone (lld 19's short
+	 * thunks: a B to the callee or to the next thunk). gold names none of
+	 * its stubs; others may come. A compiler's tail-call-only function
+	 * without debug info looks the same, and is then taken for a thunk:
+	 * a call through it must still reach a function entry. */
+	if (y->size > FC_STUB_MAX)
+		return FC_STUB_NO;
+	const uint8_t *code = fc_image_ptr(im, y->addr, y->size);
+	if (!code)
+		return FC_STUB_NO;
+	struct fc_insn_walk w = {im->t, code, y->addr, y->size, 0};
+	struct fc_insn in;
+	enum fc_insn_type last = FC_INSN_OTHER;
+	unsigned n = 0;
+	while (fc_insn_next(&w, &in)) {
+		n++;
+		if (in.type == FC_INSN_CALL || in.type == FC_INSN_CALL_IND || in.type == FC_INSN_RET)
+			return FC_STUB_NO;
+		last = in.type;
+		if (last == FC_INSN_JUMP_IND)
+			break; /* a literal may follow (lld's LDR+BR+.quad) */
+	}
+	bool one_jump = n == 1 && last == FC_INSN_JUMP && w.off == y->size;
+	return last == FC_INSN_JUMP_IND || one_jump ? FC_STUB_SHAPED : FC_STUB_NO;
+}
+
 /* The functions of a binary from its symbols; with DWARF, code symbols
  * without a subprogram are the linker's (thunks, veneers, stubs). Then its
  * direct calls, by disassembly, as sites of m. */
@@ -126,10 +158,13 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 		const struct fc_sym *y = &im->syms.v[i];
 		if (y->type != STT_FUNC || !y->size || y->quiet || !fc_image_executable(im, y->addr))
 			continue;
-		bool real = by_dwarf ? fc_lines_sub(lines, y->addr) != NULL
-				     : !fc_is_linker_stub_name(y->name);
-		if (!real) {
+		/* Library code and hand-written assembly have no debug info and
+		 * are functions all the same: only what the linker made is not. */
+		enum fc_stub st = by_dwarf && fc_lines_sub(lines, y->addr) ? FC_STUB_NO
+									   : fc_linker_stub(im, y);
+		if (st != FC_STUB_NO) {
 			s->nthunks++;
+			s->nthunks_shaped += st == FC_STUB_SHAPED;
 			continue;
 		}
 		if (nf && fns[nf - 1].addr == y->addr)

@@ -33,6 +33,7 @@ struct fc_subject {
 	struct fc_subject_opts o;
 	bool go_code;            /* Go's runtime is in it (a Go case or Go binary) */
 	uint64_t nthunks;        /* binaries: code symbols that are the linker's */
+	uint64_t nthunks_shaped; /* ...of which known by their shape, not their name */
 	struct fc_findings scan; /* binaries and Go: what was found while building m */
 	struct fc_go_scan *go;   /* FC_KIND_GO: the edges and lines matched */
 
@@ -47,6 +48,16 @@ struct fc_subject {
 	 * checks put them here and reports show them per case. */
 	json_t *figures;
 };
+
+/* Is a binary's code symbol something the linker made (a thunk, a veneer,
+ * a stub), and how do we know? The rule, in one place: a name of the
+ * linker table's (link/linker_table.c), or the shape of a range thunk (at
+ * most FC_STUB_MAX bytes ending in an indirect jump, no call, no return;
+ * or one direct jump alone).
+ * A symbol with debug info is a function whatever it looks like. */
+enum fc_stub { FC_STUB_NO, FC_STUB_NAMED, FC_STUB_SHAPED };
+#define FC_STUB_MAX 24
+enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y);
 
 /* CASEDIR's manifest (C or Go, by what the directory holds) and its linked
  * output OUT. After a one-line message naming the file: -1 when the case

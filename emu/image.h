@@ -25,6 +25,7 @@ struct fc_syms {
 	size_t ndmarks;
 	size_t hcap;
 	char *strings;
+	bool stripped;          /* no .symtab: .dynsym and the FDEs' functions */
 };
 
 struct fc_range {
