@@ -782,7 +782,11 @@ static int by_u64(const void *a, const void *b)
 int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned jobs,
 		      struct fc_calls_result *r)
 {
-	if (jobs <= 1 || m->nsites < 2 * jobs)
+	/* A thread opens an image of its own (maps, Unicorn, symbols): worth it
+	 * only for a few thousand sites, else -j 2 is slower than -j 1. */
+	if (jobs > m->nsites / FC_EMU_SITES_PER_THREAD)
+		jobs = (unsigned)(m->nsites / FC_EMU_SITES_PER_THREAD);
+	if (jobs <= 1)
 		return fc_emu_calls(im, m, r);
 	double t0 = fc_now();
 	struct slice *sl = fc_xcalloc(jobs, sizeof *sl);

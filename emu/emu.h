@@ -10,6 +10,8 @@
 /* A call site may pass through at most this many translation blocks (its
  * own, the thunks) before it must arrive at a function entry. */
 #define FC_EMU_MAX_BLOCKS 32
+/* The fewest sites for which an extra thread pays for its own image. */
+#define FC_EMU_SITES_PER_THREAD 4096
 
 enum fc_fail {
 	FC_F_UNLOCATED,    /* caller, target or site symbol not in the output */

@@ -858,8 +858,10 @@ int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_
 	r->frame_real = fc_xcalloc(n ? n : 1, sizeof *r->frame_real);
 	r->frame_cfi = fc_xcalloc(n ? n : 1, sizeof *r->frame_cfi);
 	unsigned jobs = o->jobs > 1 ? o->jobs : 1;
-	if (n < (size_t)jobs * 64)
-		jobs = 1;
+	/* Each thread opens an image of its own: worth it for a few hundred
+	 * functions each, else -j 2 is slower than -j 1. */
+	if (jobs > n / 256)
+		jobs = n / 256 > 1 ? (unsigned)(n / 256) : 1;
 	struct job *js = fc_xcalloc(jobs, sizeof *js);
 	for (unsigned k = 0; k < jobs; k++) {
 		struct cst *s = &js[k].s;
