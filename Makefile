@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
-.PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept clean
+.PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
 all: farcall
 
 farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
@@ -65,7 +65,7 @@ check: deps
 	@$(MAKE) --no-print-directory farcall $(UNIT) $(TOOLS)
 	@tests/run.sh
 
-bench: bench-gen bench-emu bench-verify bench-go bench-kept
+bench: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
 bench-gen: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-gen.sh
@@ -78,6 +78,9 @@ bench-kept: deps
 bench-go: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-go.sh
+bench-check: deps
+	@$(MAKE) --no-print-directory farcall
+	@scripts/bench-check.sh
 bench-verify: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-verify.sh
