@@ -73,7 +73,7 @@ void fc_checks_report(FILE *f, struct fc_subject *s, const struct fc_check_resul
 		for (size_t k = 0; k < res[i].f.n && shown < 2; k++)
 			if (res[i].f.v[k].addr != FC_NOWHERE && res[i].f.v[k].sev == FC_SEV_FAIL &&
 			    fc_image_executable(&s->im, res[i].f.v[k].addr)) {
-				fc_verify_excerpt(f, &s->im, res[i].f.v[k].addr);
+				fc_verify_excerpt(f, &s->im, fc_subject_lines(s), res[i].f.v[k].addr);
 				shown++;
 			}
 	}

@@ -16,7 +16,7 @@ GOCACHE="$DIR/gocache" GOPATH="$DIR/gopath" CGO_ENABLED=0 GOOS=linux GOARCH=arm6
 med3() {
 	for i in 1 2 3; do
 		/usr/bin/time -f '%e %M' -o "$DIR/t" "$@" >/dev/null 2>&1 || true
-		cat "$DIR/t"
+		tail -n 1 "$DIR/t"
 	done | sort -n | sed -n 2p
 }
 echo "| binary | command | seconds | peak MiB | vs llvm-dwarfdump |"
@@ -28,7 +28,7 @@ for b in "$DIR/go-arm64" ${BENCH_BINARY:-}; do
 	echo "| $name | llvm-dwarfdump-14 --debug-line | $1 | $(($2 / 1024)) | 1.00x |"
 	for j in 1 2; do
 		set -- $(med3 ./farcall check -j $j "$b")
-		echo "| $name | farcall check -j $j | $1 | $(($2 / 1024)) | $(awk -v a="$1" -v b="$ref" 'BEGIN { printf "%.2fx", b > 0 ? a / b : 0 }') |"
+		echo "| $name | farcall check -j $j | $1 | $(($2 / 1024)) | $(awk -v a="$1" -v b="$ref" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }') |"
 	done
 	./farcall check "$b" | grep -E ': (calls|lines|cfi): ' | sed 's/^[^:]*: /    /'
 done

@@ -55,25 +55,34 @@ static void cfi_row(FILE *f, struct fc_image *im, Dwarf_CFI *cfi, const char *wh
 	free(fr);
 }
 
-void fc_verify_excerpt(FILE *f, struct fc_image *im, uint64_t addr)
+void fc_verify_excerpt(FILE *f, struct fc_image *im, const struct fc_lines *lines, uint64_t addr)
 {
 	char w[160];
 	fprintf(f, "around %s (0x%" PRIx64 "):\n", fc_syms_fmt(&im->syms, addr, w, sizeof w), addr);
-	struct fc_lines l;
-	fc_lines_load(im->elf, im->path, &l);
+	struct fc_lines own;
+	const struct fc_lines *l = lines;
+	if (!l) {
+		fc_lines_load(im->elf, im->path, &own);
+		l = &own;
+	}
 	size_t shown = 0;
-	for (size_t i = 0; i < l.nspans && shown < 12; i++) {
-		const struct fc_line_span *sp = &l.spans[i];
+	/* The spans are sorted by start: from the first that may reach addr. */
+	size_t i0 = fc_upper_key64(l->spans, l->nspans, sizeof *l->spans,
+				   addr > 64 ? addr - 64 : 0);
+	i0 = i0 > 16 ? i0 - 16 : 0;
+	for (size_t i = i0; i < l->nspans && shown < 12 && l->spans[i].lo <= addr + 32; i++) {
+		const struct fc_line_span *sp = &l->spans[i];
 		if (sp->hi + 32 < addr || sp->lo > addr + 32)
 			continue;
 		fprintf(f, "  line %d (%s): [0x%" PRIx64 ", 0x%" PRIx64 ")%s\n", sp->line,
-			l.files[sp->file], sp->lo, sp->hi,
+			l->files[sp->file], sp->lo, sp->hi,
 			addr >= sp->lo && addr < sp->hi ? "   <- here" : "");
 		shown++;
 	}
 	if (!shown)
 		fprintf(f, "  no line rows within 32 bytes\n");
-	fc_lines_free(&l);
+	if (!lines)
+		fc_lines_free(&own);
 	Dwarf_CFI *eh = dwarf_getcfi_elf(im->elf);
 	cfi_row(f, im, eh, ".eh_frame", addr);
 	Dwarf *dw = dwarf_begin_elf(im->elf, DWARF_C_READ, NULL);

@@ -7,7 +7,10 @@
 #include <stdio.h>
 
 #include "../emu/image.h"
+#include "lines.h"
 
-void fc_verify_excerpt(FILE *f, struct fc_image *im, uint64_t addr);
+/* lines: the binary's line table when loaded already, else NULL. */
+void fc_verify_excerpt(FILE *f, struct fc_image *im, const struct fc_lines *lines,
+		       uint64_t addr);
 
 #endif
