@@ -490,6 +490,7 @@ void fc_dyn_free(struct fc_dyninfo *d)
 	free(d->plts);
 	free(d->irels);
 	free(d->seen);
+	free(d->fits);
 	memset(d, 0, sizeof *d);
 }
 
@@ -543,20 +544,38 @@ const char *fc_image_bound_name(const struct fc_image *im, uint64_t addr, char *
 
 /* ---- PLT entries: which slot a call's way reads ------------------------- */
 
+/* Which slot a PLT or IPLT entry is for. Every linker here lays the
+ * entries of a PLT section out at one stride, in the order of their GOT
+ * slots (8 bytes apart): entry i reads slot k + 8i. The loader finds the
+ * entries by running from every aligned address of the section (an entry
+ * is where a run reads a bound slot in its first PLT block; of the starts
+ * that read one slot, the last), and when all of them but at most one lie
+ * on one such line, the line says which slot each entry is for: an entry
+ * that reads another slot, or none, is then held to its own. Otherwise
+ * (fewer than three entries, or a layout that is not a line: mold's
+ * .plt.got) an entry is held to the slot it reads. */
+struct fc_plt_fit {
+	bool done, ok;
+	uint64_t stride, phase;  /* entries at phase + i * stride */
+	uint64_t entry0, slot0;  /* one entry on the line, and its slot */
+};
+
 struct plt_run {
 	struct fc_image *im;
 	uint64_t block;     /* the block executing */
+	uint64_t entry;     /* the first block inside a PLT section, or 0 */
 	unsigned blocks;
-	bool found;
+	bool found, first_only, called;
 	size_t slot;
+	uint64_t sp;        /* SP at the start */
 };
 
-static bool in_plt(const struct fc_dyninfo *d, uint64_t a)
+static int plt_of(const struct fc_dyninfo *d, uint64_t a)
 {
 	for (size_t i = 0; i < d->nplts; i++)
 		if (a >= d->plts[i].lo && a < d->plts[i].hi)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
 }
 
 static bool slot_at(const struct fc_dyninfo *d, uint64_t a, size_t *k)
@@ -579,9 +598,24 @@ static bool slot_at(const struct fc_dyninfo *d, uint64_t a, size_t *k)
 static void plt_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
-	struct plt_run *r = ud;
+	struct plt_run *r = ((struct fc_image *)ud)->dyn.plt_cur;
 	r->block = addr;
-	if (++r->blocks > 8)
+	if (!r->entry && plt_of(&r->im->dyn, addr) >= 0) {
+		/* Reached by jumps (a veneer on the way) only: what a call in
+		 * between went to is another call's business. */
+		const struct target *t = r->im->t;
+		uint64_t sp = 0, ra = r->im->until;
+		uc_reg_read(uc, t->reg_sp, &sp);
+		if (t->reg_ra >= 0)
+			uc_reg_read(uc, t->reg_ra, &ra);
+		if (sp != r->sp || ra != r->im->until) {
+			r->called = true;
+			uc_emu_stop(uc);
+			return;
+		}
+		r->entry = addr;
+	}
+	if (++r->blocks > 8 || (r->first_only && r->blocks > 1))
 		uc_emu_stop(uc);
 }
 
@@ -589,13 +623,98 @@ static void plt_read(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 		     void *ud)
 {
 	(void)type; (void)value;
-	struct plt_run *r = ud;
+	struct plt_run *r = ((struct fc_image *)ud)->dyn.plt_cur;
 	size_t k;
-	if (r->found || size != 8 || !in_plt(&r->im->dyn, r->block) || !slot_at(&r->im->dyn, addr, &k))
+	if (r->found || r->called || !r->entry || size != 8 || plt_of(&r->im->dyn, r->block) < 0 ||
+	    !slot_at(&r->im->dyn, addr, &k))
 		return;
 	r->found = true;
 	r->slot = k;
 	uc_emu_stop(uc);
+}
+
+/* Run from a (a few blocks, nothing checked): the first bound slot read in
+ * PLT code, and the first PLT block reached. */
+static void plt_run_from(struct fc_image *im, uint64_t a, bool first_only, struct plt_run *r)
+{
+	const struct target *t = im->t;
+	uc_engine *uc = im->uc;
+	uint64_t vals[64] = {0};
+	fc_emu_baseline(im, vals);
+	for (unsigned i = 0; i < t->ngprs && i < 64; i++)
+		uc_reg_write(uc, t->gprs[i], &vals[i]);
+	t->init_cpu(uc);
+	if (t->reg_ra >= 0)
+		uc_reg_write(uc, t->reg_ra, &im->until);
+	*r = (struct plt_run){.im = im, .block = a, .first_only = first_only};
+	uc_reg_read(uc, t->reg_sp, &r->sp);
+	void *outer = im->dyn.plt_cur;
+	im->dyn.plt_cur = r;
+	uc_emu_start(uc, a, im->until, 0, 0);
+	im->dyn.plt_cur = outer;
+}
+
+static void plt_fit(struct fc_image *im, size_t pi, struct fc_plt_fit *fit)
+{
+	struct fc_dyninfo *d = &im->dyn;
+	const struct fc_range *p = &d->plts[pi];
+	unsigned step = im->t->plt_align ? im->t->plt_align : 4;
+	uint64_t *ea = fc_xcalloc(d->nslots + 1, sizeof *ea); /* per slot: its entry */
+	uint64_t *sa = fc_xcalloc(d->nslots + 1, sizeof *sa);
+	for (uint64_t a = (p->lo + step - 1) / step * step; a < p->hi; a += step) {
+		struct plt_run r;
+		plt_run_from(im, a, true, &r);
+		if (r.found && r.entry == a)
+			ea[r.slot] = a; /* the last start that reads it */
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < d->nslots; k++)
+		if (ea[k]) {
+			ea[n] = ea[k];
+			sa[n++] = d->slots[k].addr;
+		}
+	/* Sorted by entry: the stride is what most neighbours 8 bytes of slot
+	 * apart are apart; then the line through most entries. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && ea[j - 1] > ea[j]; j--) {
+			uint64_t x = ea[j]; ea[j] = ea[j - 1]; ea[j - 1] = x;
+			x = sa[j]; sa[j] = sa[j - 1]; sa[j - 1] = x;
+		}
+	fit->done = true;
+	uint64_t stride = 0;
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (sa[i] != sa[i - 1] + 8)
+			continue;
+		uint64_t c = ea[i] - ea[i - 1];
+		size_t votes = 0;
+		for (size_t j = 1; j < n; j++)
+			votes += sa[j] == sa[j - 1] + 8 && ea[j] - ea[j - 1] == c;
+		if (votes > best)
+			best = votes, stride = c;
+	}
+	if (n >= 3 && stride) {
+		size_t on = 0, bi = 0;
+		for (size_t i = 0; i < n; i++) {
+			size_t agree = 0;
+			for (size_t j = 0; j < n; j++) {
+				int64_t de = (int64_t)(ea[j] - ea[i]), ds = (int64_t)(sa[j] - sa[i]);
+				agree += de % (int64_t)stride == 0 && ds == de / (int64_t)stride * 8;
+			}
+			if (agree > on)
+				on = agree, bi = i;
+		}
+		/* All but at most one on the line. */
+		if (on + 1 >= n) {
+			fit->ok = true;
+			fit->stride = stride;
+			fit->phase = ea[bi] % stride;
+			fit->entry0 = ea[bi];
+			fit->slot0 = sa[bi];
+		}
+	}
+	free(ea);
+	free(sa);
 }
 
 bool fc_image_plt_binding(struct fc_image *im, uint64_t dest, uint64_t *want, size_t *slot)
@@ -609,20 +728,30 @@ bool fc_image_plt_binding(struct fc_image *im, uint64_t dest, uint64_t *want, si
 			*slot = d->seen[i].slot;
 			return d->seen[i].found;
 		}
-	const struct target *t = im->t;
+	if (!d->fits)
+		d->fits = fc_xcalloc(d->nplts, sizeof *d->fits);
 	uc_engine *uc = im->uc;
-	uint64_t vals[64] = {0};
-	fc_emu_baseline(im, vals);
-	for (unsigned i = 0; i < t->ngprs && i < 64; i++)
-		uc_reg_write(uc, t->gprs[i], &vals[i]);
-	t->init_cpu(uc);
-	if (t->reg_ra >= 0)
-		uc_reg_write(uc, t->reg_ra, &im->until);
-	struct plt_run r = {im, dest, 0, false, 0};
+	struct plt_run r;
 	uc_hook hb, hr;
-	uc_hook_add(uc, &hb, UC_HOOK_BLOCK, plt_block, &r, 1, 0);
-	uc_hook_add(uc, &hr, UC_HOOK_MEM_READ, plt_read, &r, 1, 0);
-	uc_emu_start(uc, dest, im->until, 0, 0);
+	uc_hook_add(uc, &hb, UC_HOOK_BLOCK, plt_block, im, 1, 0);
+	uc_hook_add(uc, &hr, UC_HOOK_MEM_READ, plt_read, im, 1, 0);
+	plt_run_from(im, dest, false, &r);
+	bool found = r.found;
+	size_t k = r.slot;
+	int pi = r.entry ? plt_of(d, r.entry) : -1;
+	if (pi >= 0) {
+		struct fc_plt_fit *fit = &d->fits[pi];
+		if (!fit->done)
+			plt_fit(im, (size_t)pi, fit);
+		size_t k2;
+		uint64_t e = r.entry;
+		int64_t de = (int64_t)(e - fit->entry0);
+		if (fit->ok && de % (int64_t)fit->stride == 0 &&
+		    slot_at(d, fit->slot0 + (uint64_t)(de / (int64_t)fit->stride * 8), &k2)) {
+			found = true;
+			k = k2;
+		}
+	}
 	uc_hook_del(uc, hb);
 	uc_hook_del(uc, hr);
 	if (d->nseen == d->seencap) {
@@ -630,7 +759,7 @@ bool fc_image_plt_binding(struct fc_image *im, uint64_t dest, uint64_t *want, si
 		d->seen = fc_xrealloc(d->seen, d->seencap * sizeof *d->seen);
 	}
 	struct fc_plt_seen *s = &d->seen[d->nseen++];
-	*s = (struct fc_plt_seen){dest, r.found, r.found ? d->slots[r.slot].value : 0, r.slot};
+	*s = (struct fc_plt_seen){dest, found, found ? d->slots[k].value : 0, k};
 	*want = s->want;
 	*slot = s->slot;
 	return s->found;

@@ -84,7 +84,10 @@ struct fc_dyninfo {
 	 * fc_dyn_apply and fc_dyn_resolve. */
 	struct fc_irel *irels;
 	size_t nirels;
-	/* PLT bindings found so far (fc_image_plt_binding). */
+	/* PLT bindings found so far (fc_image_plt_binding), and the layout of
+	 * each PLT section's entries (NULL until asked). */
+	struct fc_plt_fit *fits;
+	void *plt_cur;            /* the run under way, for its hooks */
 	struct fc_plt_seen *seen;
 	size_t nseen, seencap;
 };

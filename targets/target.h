@@ -324,6 +324,9 @@ struct target {
 	unsigned nrelocs;
 	/* IFUNC resolvers, as the arch's glibc calls them. */
 	const struct fc_ifunc_abi *ifunc;
+	/* The alignment every linker gives PLT entries here (x86-64: 8, bfd's
+	 * non-lazy ones being the smallest), where the loader looks for them. */
+	unsigned plt_align;
 	/* How verify checks the relocations a link kept (--emit-relocs);
 	 * NULL: it counts them as skipped. */
 	const struct fc_kept_ops *kept;

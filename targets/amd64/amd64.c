@@ -510,6 +510,7 @@ const struct target fc_target_amd64 = {
 	.nrelocs = sizeof amd64_relocs / sizeof amd64_relocs[0],
 	.kept = &fc_kept_amd64,
 	.ifunc = &amd64_ifunc,
+	.plt_align = 8,
 	.forms = amd64_forms,
 	.nforms = sizeof amd64_forms / sizeof amd64_forms[0],
 	.emit_prologue = amd64_prologue,

@@ -492,6 +492,7 @@ const struct target fc_target_arm64 = {
 	.nrelocs = sizeof arm64_relocs / sizeof arm64_relocs[0],
 	.kept = &fc_kept_arm64,
 	.ifunc = &arm64_ifunc,
+	.plt_align = 4,
 	.forms = arm64_forms,
 	.nforms = sizeof arm64_forms / sizeof arm64_forms[0],
 	.emit_prologue = arm64_prologue,

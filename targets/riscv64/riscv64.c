@@ -788,6 +788,7 @@ const struct target fc_target_riscv64 = {
 	.nrelocs = sizeof riscv64_relocs / sizeof riscv64_relocs[0],
 	.kept = &fc_kept_riscv64,
 	.ifunc = &riscv64_ifunc,
+	.plt_align = 4,
 	.forms = riscv64_forms,
 	.nforms = sizeof riscv64_forms / sizeof riscv64_forms[0],
 	.emit_prologue = riscv64_prologue,
