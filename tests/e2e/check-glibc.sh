@@ -3,7 +3,7 @@
 # glibc 2.36 for arm64, amd64 and riscv64, static (IFUNCs: memcpy and
 # strlen go through the IPLT on arm64 and amd64), dynamic and PIE (imports
 # through the PLT), linked by GNU ld, lld 19 and mold.
-#   dynamic, PIE: check exits 0, every call checked (through the PLT to
+#   dynamic, PIE, and a shared library with TLS: check exits 0, every call checked (through the PLT to
 #     its import's stub), the imports bound to stubs said;
 #   static: the IFUNCs resolved (and the CPU the resolvers were told of)
 #     said, every call through the IPLT arrives at its IFUNC's
@@ -37,6 +37,26 @@ int main(int argc, char **argv)
 	printf("%zu %d\n", work("farcall"), argc);
 	fputs("done\n", stderr);
 	return 0;
+}
+EOF
+# A shared library with thread-local data (TLS relocations, left as they are).
+cat >"$W/lib.c" <<'EOF'
+#include <stdio.h>
+#include <string.h>
+char lbuf[64];
+__thread int tcount;
+extern __thread int tother;
+__attribute__((noinline)) size_t lwork(const char *s)
+{
+	memcpy(lbuf, s, strlen(s) + 1);
+	return strlen(lbuf);
+}
+int hello(void)
+{
+	tcount++;
+	tother++;
+	puts("lib");
+	return (int)lwork("x") + tcount;
 }
 EOF
 
@@ -134,6 +154,20 @@ for arch in arm64 amd64 riscv64; do
 				nneg=$((nneg + 1))
 			fi
 		done
+		bin="$W/$arch-lib-$ld.so"
+		clang-14 --target=$triple -O1 -g -fPIC -shared $lflag -o "$bin" "$W/lib.c" \
+			>"$bin.link" 2>&1 || { cat "$bin.link"; die "$ld cannot link the $arch library"; }
+		st=0
+		"$FARCALL" check "$bin" >"$bin.check" 2>&1 || st=$?
+		[ $st -eq 0 ] || { cat "$bin.check"; die "check exited $st on $bin, expected 0"; }
+		grep -q "^$bin: calls: [1-9][0-9]* found by disassembly, 0 failed" "$bin.check" ||
+			{ cat "$bin.check"; die "$bin: no call checked"; }
+		grep -q "^$bin: dynamic: .* imports bound to stubs .* [1-9][0-9]* TLS left as they are; [1-9][0-9]* calls through the PLT" "$bin.check" ||
+			{ cat "$bin.check"; die "$bin: TLS relocations or imports not said"; }
+		grep -E "^$bin: (dynamic|calls):" "$bin.check"
+		nbin=$((nbin + 1))
+		broken_plt "$bin" puts
+		nneg=$((nneg + 1))
 		if [ $arch != riscv64 ]; then
 			bin="$W/$arch-static-$ld" bad="$W/$arch-static-$ld.resolver"
 			cp "$bin" "$bad"
