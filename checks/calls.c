@@ -18,6 +18,17 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 	const struct fc_calls_result *c = fc_subject_calls(s);
 	r->checked = c->calls;
 	r->failed = c->calls_failed;
+	/* An IFUNC whose resolver failed at load (emu/dynamic.c): nothing
+	 * called through it can arrive anywhere meant. */
+	const struct fc_dyninfo *dy = &s->im.dyn;
+	for (size_t i = 0; i < dy->nifuncs; i++) {
+		const struct fc_ifunc *f = &dy->ifuncs[i];
+		if (f->why)
+			fc_find_at(&r->f, &s->im.syms, FC_SEV_FAIL, f->resolver,
+				   "%s: IFUNC %s (resolver 0x%" PRIx64 "): %s; its %u slot%s keep%s "
+				   "what the file has", s->path, f->name ? f->name : "?", f->resolver,
+				   f->why, f->nrel, f->nrel == 1 ? "" : "s", f->nrel == 1 ? "s" : "");
+	}
 	const char *hop = s->kind == FC_KIND_GO ? "trampolines" : "thunks";
 	char extra[160] = "";
 	if (s->kind == FC_KIND_GO) {

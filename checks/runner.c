@@ -102,10 +102,14 @@ int fc_checks_command(struct fc_subject *s, enum fc_check_pick pick,
 	struct fc_check_result *res = fc_xcalloc(fc_checks_count(), sizeof *res);
 	int st = FC_EXIT_USAGE;
 	if (fc_checks_run(s, pick, res) == 0) {
-		if (s->kind == FC_KIND_BINARY)
+		if (s->kind == FC_KIND_BINARY) {
 			printf("%s: %s%s, %u functions (%" PRIu64 " linker thunks and stubs apart, %"
-			       PRIu64 " of them known by their shape)\n", s->path, s->t->name,
+			       PRIu64 " of them known by their shape)
+", s->path, s->t->name,
 			       s->go_code ? " (Go)" : "", s->m.nfuncs, s->nthunks, s->nthunks_shaped);
+			fc_subject_load_figures(s);
+			fc_subject_load_print(stdout, s);
+		}
 		fc_checks_report(stdout, s, res, o->max_report);
 		/* The sites executed, whichever checks own them, in one line (the
 		 * last: scripts read it). */

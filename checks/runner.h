@@ -30,6 +30,11 @@ void fc_checks_report(FILE *f, struct fc_subject *s, const struct fc_check_resul
  * picked checks, print, write the JSON. Returns the exit status. */
 int fc_checks_command(struct fc_subject *s, enum fc_check_pick pick,
 		      const struct fc_check_opts *o);
+/* What the loader did to a binary (checks/loadinfo.c): its dynamic
+ * relocations, imports and IFUNCs, into s->figures ("dynamic", "ifunc"),
+ * and as the lines check prints after its first. */
+void fc_subject_load_figures(struct fc_subject *s);
+void fc_subject_load_print(FILE *f, const struct fc_subject *s);
 /* The subject and what was found, as check --json and emu/verify --json
  * write it. */
 json_t *fc_subject_json(const struct fc_subject *s, const struct fc_check_result *res,

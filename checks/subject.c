@@ -8,6 +8,7 @@
 
 #include "../core/util.h"
 #include "../link/link.h"
+#include "../link/linker_table.h"
 #include "../verify/callscan.h"
 #include "../verify/gocase.h"
 
@@ -70,21 +71,82 @@ static int inside_fn(const struct fn *v, size_t n, uint64_t a)
 	return i && a < v[i - 1].addr + v[i - 1].size ? (int)i - 1 : -1;
 }
 
+/* Where a call to d must arrive when its way goes through a PLT or IPLT
+ * entry (or straight to an IFUNC's resolver, which it must not): the
+ * import's stub or the IFUNC's implementation, as the loader bound them.
+ * Which entry is for what: the linker's name for it when it gives one
+ * (mold's "puts$plt", "memcpy$pltgot"), else the GOT slot the entry reads
+ * (fc_image_plt_binding: a PLT entry whose slot is wrong is then held to
+ * that slot's binding; a name is a second opinion only mold gives). */
+static bool bound_target(struct fc_subject *s, const struct fn *fns, size_t nf, uint64_t d,
+			 uint64_t *want)
+{
+	struct fc_image *im = &s->im;
+	const struct fc_dyninfo *dy = &im->dyn;
+	int k = fc_image_ifunc_at(im, d);
+	size_t slot;
+	int imp = -1;
+	if (k < 0 && (find_fn(fns, nf, d) >= 0 || inside_fn(fns, nf, d) >= 0))
+		return false;
+	if (k < 0) {
+		const struct fc_sym *y = fc_syms_at(&im->syms, d);
+		struct fc_thunk_name tn;
+		if (y && y->addr == d && fc_thunk_name_parse(y->name, &tn) && tn.plt &&
+		    tn.callee_len) {
+			char *n = fc_xasprintf("%.*s%s", (int)tn.callee_len, tn.callee, tn.suffix);
+			imp = fc_image_import_named(im, n);
+			const struct fc_sym *c = imp < 0 ? fc_syms_by_name(&im->syms, n) : NULL;
+			if (c)
+				k = fc_image_ifunc_at(im, c->addr);
+			free(n);
+		}
+	}
+	if (k < 0 && imp < 0 && fc_image_plt_binding(im, d, want, &slot)) {
+		const struct fc_slot *x = &dy->slots[slot];
+		if (x->kind == FC_BIND_IMPORT)
+			imp = (int)x->index;
+		else if (x->kind == FC_BIND_IFUNC)
+			k = (int)x->index;
+		else
+			return true; /* a slot of a defined symbol: its address */
+	}
+	if (imp >= 0) {
+		*want = dy->imp_lo + (uint64_t)imp * FC_IMPORT_STUB;
+		s->calls_to_imports++;
+		s->import_calls[imp]++;
+		return true;
+	}
+	if (k >= 0 && !dy->ifuncs[k].why) {
+		*want = dy->ifuncs[k].impl;
+		s->calls_to_ifuncs++;
+		s->ifunc_calls[k]++;
+		return true;
+	}
+	return false;
+}
+
 /* Where a direct call of function fi at a (len bytes) to d must arrive.
  * A call arrives at a function's entry; the exceptions are a call within
  * the caller itself (a local routine), to the next instruction (the get-PC
  * idiom) and into a routine that has several entries on purpose. Anything
  * else inside a function is aimed at that function's entry, so that emu
  * names the call that arrived in its middle. */
-static void call_target(const struct fn *fns, size_t nf, size_t fi, uint64_t a, unsigned len,
-			const struct fc_found_call *fcl, const struct fc_syms *y, uint32_t *tgt,
-			int64_t *add)
+static void call_target(struct fc_subject *s, const struct fn *fns, size_t nf, size_t fi,
+			uint64_t a, unsigned len, const struct fc_found_call *fcl,
+			const struct fc_syms *y, uint32_t *tgt, int64_t *add)
 {
 	*tgt = FC_REF_ANY;
 	*add = 0;
 	if (!fcl->known)
 		return;
 	uint64_t d = fcl->dest;
+	/* Through a PLT or IPLT entry, to what the loader bound. */
+	uint64_t want;
+	if (bound_target(s, fns, nf, d, &want)) {
+		*tgt = FC_REF_ABS;
+		*add = (int64_t)want;
+		return;
+	}
 	/* A thunk (outside every function) leads where its name says. */
 	if (fcl->named && find_fn(fns, nf, d) < 0 && inside_fn(fns, nf, d) < 0)
 		d = fcl->named;
@@ -150,6 +212,8 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 		return -1;
 	const struct target *t = s->t = s->im.t;
 	struct fc_image *im = &s->im;
+	s->import_calls = fc_xcalloc(im->dyn.nimports + 1, sizeof *s->import_calls);
+	s->ifunc_calls = fc_xcalloc(im->dyn.nifuncs + 1, sizeof *s->ifunc_calls);
 	const struct fc_lines *lines = fc_subject_lines(s);
 	bool by_dwarf = lines->have && lines->nsubs > 0;
 	struct fn *fns = fc_xcalloc(im->syms.n + 1, sizeof *fns);
@@ -207,7 +271,7 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 					m->sites = fc_xrealloc(m->sites, (scap *= 2) * sizeof *m->sites);
 				uint32_t tgt;
 				int64_t add;
-				call_target(fns, nf, i, in.addr, in.len, &fcl, &im->syms, &tgt, &add);
+				call_target(s, fns, nf, i, in.addr, in.len, &fcl, &im->syms, &tgt, &add);
 				m->sites[m->nsites++] = (struct fc_site){
 					.caller = (uint32_t)i, .off = (uint32_t)in.off,
 					.form = (uint8_t)fcl.form, .target = tgt, .addend = add};
@@ -228,6 +292,8 @@ void fc_subject_close(struct fc_subject *s)
 		free(s->go);
 	}
 	fc_findings_free(&s->scan);
+	free(s->import_calls);
+	free(s->ifunc_calls);
 	free(s->entries);
 	free(s->cfi_fi);
 	if (s->lines) {

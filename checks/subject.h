@@ -36,6 +36,11 @@ struct fc_subject {
 	uint64_t nthunks_shaped; /* ...of which known by their shape, not their name */
 	struct fc_findings scan; /* binaries and Go: what was found while building m */
 	struct fc_go_scan *go;   /* FC_KIND_GO: the edges and lines matched */
+	/* Binaries: calls whose way goes through a PLT or IPLT entry, held to
+	 * an import's stub or an IFUNC's implementation; per import and per
+	 * IFUNC of im.dyn. */
+	uint64_t calls_to_imports, calls_to_ifuncs;
+	uint32_t *import_calls, *ifunc_calls;
 
 	/* Computed once, on first use (NULL until then). */
 	uint64_t *entries;            /* output address of each function of m */

@@ -419,13 +419,16 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	if (++e->blocks == 1 || (addr > e->addr && addr < e->addr + e->len))
 		return;
 	uint32_t f = hget(e, addr);
-	if (addr == e->expect || (e->expect == FC_ANY_ENTRY && f != UINT32_MAX)) {
+	/* An import's stub (emu/dynamic.c) is an entry too: a call through
+	 * the PLT ends there, at the import it was bound to. */
+	bool entry = f != UINT32_MAX || fc_image_is_import(e->im, addr);
+	if (addr == e->expect || (e->expect == FC_ANY_ENTRY && entry)) {
 		e->arrived_at = addr;
 		arrived(e);
 		next_site(e, uc);
 		return;
 	}
-	if (f != UINT32_MAX) {
+	if (entry) {
 		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_WRONG_TARGET);
 		x->at = addr;
 		count_hop(e);

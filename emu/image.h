@@ -33,6 +33,64 @@ struct fc_range {
 	uint64_t off;           /* file offset of lo, when file-backed */
 	uint64_t filesz;        /* bytes of the file behind [lo, lo+filesz) */
 	int prot;               /* UC_PROT_* */
+	bool writable;          /* PF_W: an IFUNC resolver may store there */
+};
+
+/* What the loader did with the dynamic relocations (emu/dynamic.c). */
+
+/* An undefined dynamic symbol: a loader binds it to whatever library
+ * defines it; farcall binds it to a stub of its own (a return instruction)
+ * at imp_lo + index * FC_IMPORT_STUB, named "<name>@import". */
+#define FC_IMPORT_STUB 16
+struct fc_import {
+	const char *name;
+	bool weak;
+};
+
+/* An IFUNC: its resolver run once, its result in every slot that asked. */
+struct fc_ifunc {
+	uint64_t resolver;
+	uint64_t impl;          /* what the resolver returned (valid: why == NULL) */
+	const char *name;       /* the IFUNC symbol at the resolver, or NULL */
+	char *why;              /* NULL when resolved, else why not (a finding) */
+	uint64_t at;            /* where a failed run stopped */
+	unsigned nrel;          /* relocations that took its result */
+};
+
+/* An 8-byte slot (GOT entry) a dynamic relocation wrote. */
+enum fc_bind_kind { FC_BIND_VALUE, FC_BIND_IMPORT, FC_BIND_IFUNC };
+struct fc_slot {
+	uint64_t addr, value;
+	uint8_t kind;           /* enum fc_bind_kind */
+	uint32_t index;         /* in imports or ifuncs */
+};
+
+struct fc_dyninfo {
+	/* Relocations by class: applied (relative, symbolic, irelative) and
+	 * left as they are on purpose (copy, tls). */
+	uint64_t relative, symbolic, irelative, copy, tls;
+	uint64_t to_imports;     /* symbolic ones bound to an import stub */
+	struct fc_import *imports;
+	size_t nimports;
+	uint64_t imp_lo, imp_hi; /* the stubs' region (mapped read+exec) */
+	struct fc_ifunc *ifuncs;
+	size_t nifuncs;
+	uint64_t ifunc_insns;    /* instructions the resolvers ran */
+	struct fc_slot *slots;   /* sorted by addr */
+	size_t nslots;
+	struct fc_range *plts;   /* the PLT sections (.plt*, .iplt): where a
+	                          * call's way may read a slot */
+	size_t nplts;
+	/* IRELATIVE relocations, and symbolic ones to IFUNC symbols, between
+	 * fc_dyn_apply and fc_dyn_resolve. */
+	struct fc_irel *irels;
+	size_t nirels;
+	/* PLT bindings found so far (fc_image_plt_binding), and the layout of
+	 * each PLT section's entries (NULL until asked). */
+	struct fc_plt_fit *fits;
+	void *plt_cur;            /* the run under way, for its hooks */
+	struct fc_plt_seen *seen;
+	size_t nseen, seencap;
 };
 
 struct fc_image {
@@ -49,6 +107,7 @@ struct fc_image {
 	uint64_t until;         /* an address no site can reach by accident */
 	uint64_t entry;
 	unsigned ndynrel;       /* dynamic relocations applied at load */
+	struct fc_dyninfo dyn;
 	struct fc_syms syms;
 	/* Hooks are added once and never deleted (deleting one invalidates
 	 * every translated block in its range); they find their state here
@@ -70,6 +129,33 @@ uint64_t fc_image_code_bytes(const struct fc_image *im);
 /* Host pointer to what the file has at `addr`, up to `max` bytes; *avail
  * says how many (0 and NULL when nothing). */
 const uint8_t *fc_image_span(const struct fc_image *im, uint64_t addr, size_t max, size_t *avail);
+
+/* The dynamic side (emu/dynamic.c). */
+/* Before Unicorn: read the undefined dynamic symbols and the PLT sections,
+ * apply RELATIVE and symbolic relocations (imports to their stubs), count
+ * COPY and TLS, keep IRELATIVE (and symbolic ones to IFUNC symbols) for
+ * fc_dyn_resolve. Errors name the relocation: -1. */
+int fc_dyn_apply(struct fc_image *im);
+/* With Unicorn and the segments mapped: map the import stubs, run every
+ * IFUNC resolver (bounded; a failure is recorded on its fc_ifunc, not an
+ * error) and write what they returned. -1 only when farcall itself cannot. */
+int fc_dyn_resolve(struct fc_image *im);
+void fc_dyn_free(struct fc_dyninfo *d);
+/* "puts@import" or "__memcpy_generic (IFUNC memcpy)" for an address the
+ * loader bound, else NULL. */
+const char *fc_image_bound_name(const struct fc_image *im, uint64_t addr, char *buf, size_t len);
+/* Whether addr is an import stub. */
+bool fc_image_is_import(const struct fc_image *im, uint64_t addr);
+/* The IFUNC whose resolver is at addr, or -1. */
+int fc_image_ifunc_at(const struct fc_image *im, uint64_t resolver);
+/* The import named so, or -1. */
+int fc_image_import_named(const struct fc_image *im, const char *name);
+/* Where a call to `dest` must arrive when its way reads, inside a PLT
+ * section, a slot the loader bound: the slot's value (an import stub, an
+ * IFUNC's implementation, a defined symbol). Found by running the way
+ * from dest (a few instructions, nothing else checked); false when it
+ * reads none. *slot: the slot's index in dyn.slots. */
+bool fc_image_plt_binding(struct fc_image *im, uint64_t dest, uint64_t *want, size_t *slot);
 
 int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path);
 void fc_syms_free(struct fc_syms *s);

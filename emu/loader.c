@@ -10,8 +10,10 @@
  * stack of a target whose calls push the return address (amd64): it is
  * writable, and emu watches every store to it.
  *
- * Dynamic relocations (PIE, shared objects) are applied at load, as the
- * dynamic loader would with a load base of 0, into the private mapping. */
+ * Dynamic relocations (PIE, shared objects, IRELATIVE of static glibc) are
+ * applied at load, as the dynamic loader or glibc's static start-up would
+ * with a load base of 0, into the private mapping: emu/dynamic.c, which
+ * says what it does with each class. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -110,68 +112,6 @@ static int map_segments(struct fc_image *im)
 	return 0;
 }
 
-/* Apply the output's dynamic relocations into the private mapping. */
-static int apply_dynamic(struct fc_image *im)
-{
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(im->elf, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
-			continue;
-		if (sh.sh_type == SHT_REL && sh.sh_size)
-			return fc_err("%s: SHT_REL dynamic relocations: farcall applies RELA only",
-				      im->path);
-		if (sh.sh_type != SHT_RELA || !sh.sh_entsize)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		Elf_Data *symd = NULL;
-		size_t strndx = 0;
-		Elf_Scn *ss = sh.sh_link ? elf_getscn(im->elf, sh.sh_link) : NULL;
-		GElf_Shdr ssh;
-		if (ss && gelf_getshdr(ss, &ssh)) {
-			symd = elf_getdata(ss, NULL);
-			strndx = ssh.sh_link;
-		}
-		size_t n = sh.sh_size / sh.sh_entsize;
-		for (size_t i = 0; d && i < n; i++) {
-			GElf_Rela r;
-			if (!gelf_getrela(d, (int)i, &r))
-				return fc_err("%s: dynamic relocation %zu unreadable", im->path, i);
-			uint32_t type = (uint32_t)GELF_R_TYPE(r.r_info);
-			uint32_t symi = (uint32_t)GELF_R_SYM(r.r_info);
-			const struct fc_reloc_info *ri = fc_reloc_info(im->t, type);
-			enum fc_dyn cls = ri ? ri->dyn : FC_DYN_NONE;
-			if (cls == FC_DYN_IGNORE)
-				continue;
-			uint8_t *p = (uint8_t *)fc_image_ptr(im, r.r_offset, 8);
-			if (!p)
-				return fc_err("%s: %s at 0x%" PRIx64 " is outside the file's segments",
-					      im->path, fc_reloc_name(im->t, type), r.r_offset);
-			uint64_t v;
-			if (cls == FC_DYN_RELATIVE) {
-				v = (uint64_t)r.r_addend;
-			} else if (cls == FC_DYN_SYMBOLIC) {
-				GElf_Sym sym;
-				if (!symd || !gelf_getsym(symd, (int)symi, &sym))
-					return fc_err("%s: %s at 0x%" PRIx64 ": bad symbol %u", im->path,
-						      fc_reloc_name(im->t, type), r.r_offset, symi);
-				if (sym.st_shndx == SHN_UNDEF && GELF_ST_BIND(sym.st_info) != STB_WEAK)
-					return fc_err("%s: %s at 0x%" PRIx64 " needs %s, which nothing "
-						      "defines", im->path, fc_reloc_name(im->t, type),
-						      r.r_offset, elf_strptr(im->elf, strndx, sym.st_name));
-				v = sym.st_value + (uint64_t)r.r_addend;
-			} else {
-				return fc_err("%s: %s (type %u) at 0x%" PRIx64 ": farcall does not apply "
-					      "this dynamic relocation", im->path,
-					      ri ? ri->name : "unknown relocation", type, r.r_offset);
-			}
-			memcpy(p, &v, 8); /* little-endian host and targets */
-			im->ndynrel++;
-		}
-	}
-	return 0;
-}
-
 int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 {
 	memset(im, 0, sizeof *im);
@@ -249,29 +189,36 @@ int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 				      "one before it", path, i, ph.p_vaddr);
 		im->segs[im->nsegs++] = (struct fc_range){ph.p_vaddr, ph.p_vaddr + ph.p_memsz,
 							  ph.p_offset, ph.p_filesz,
-							  prot_of(ph.p_flags)};
+							  prot_of(ph.p_flags), ph.p_flags & PF_W};
 		if (ph.p_vaddr + ph.p_memsz > top)
 			top = ph.p_vaddr + ph.p_memsz;
 	}
 	if (!im->nsegs)
 		return fc_err("%s: no PT_LOAD segment", path);
-	if (apply_dynamic(im) < 0)
+	/* A read-only stack: sites must not store, and SP must point somewhere
+	 * real so that a thunk reading it does not fault for our reasons. The
+	 * import stubs go past it (emu/dynamic.c). */
+	im->stack_lo = ((top + (16 << 20)) & ~(uint64_t)0xfffff);
+	im->stack_hi = im->stack_lo + (1 << 20);
+	if (fc_dyn_apply(im) < 0)
 		return -1;
 	if (uc_open((uc_arch)t->uc_arch, (uc_mode)t->uc_mode, &im->uc) != UC_ERR_OK)
 		return fc_err("%s: Unicorn cannot emulate %s", path, t->name);
 	if (map_segments(im) < 0)
 		return -1;
-	/* A read-only stack: sites must not store, and SP must point somewhere
-	 * real so that a thunk reading it does not fault for our reasons. */
-	im->stack_lo = ((top + (16 << 20)) & ~(uint64_t)0xfffff);
-	im->stack_hi = im->stack_lo + (1 << 20);
 	uint32_t sprot = UC_PROT_READ | (t->reg_ra < 0 ? UC_PROT_WRITE : 0);
 	if (uc_mem_map(im->uc, im->stack_lo, im->stack_hi - im->stack_lo, sprot))
 		return fc_err("%s: cannot map a stack for emulation", path);
 	/* `until` for uc_emu_start: inside the stack, which is not code. */
 	im->until = im->stack_hi - 16;
 	t->init_cpu(im->uc);
-	return fc_syms_load(&im->syms, im->elf, path);
+	if (fc_syms_load(&im->syms, im->elf, path) < 0)
+		return -1;
+	/* The import stubs, and the IFUNC resolvers run in this Unicorn. */
+	if (fc_dyn_resolve(im) < 0)
+		return -1;
+	t->init_cpu(im->uc);
+	return 0;
 }
 
 void fc_image_close(struct fc_image *im)
@@ -285,6 +232,7 @@ void fc_image_close(struct fc_image *im)
 	if (im->fd >= 0)
 		close(im->fd);
 	fc_syms_free(&im->syms);
+	fc_dyn_free(&im->dyn);
 	free(im->segs);
 	memset(im, 0, sizeof *im);
 	im->fd = -1;

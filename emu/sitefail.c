@@ -27,8 +27,12 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 	const struct target *t = im->t;
 	const struct fc_form *fo = &t->forms[s->form];
 	const char *caller = fc_ref_name(m, s->caller), *target = fc_ref_name(m, s->target);
-	char a[160], b[160], tgt[200];
-	if (s->addend)
+	char a[160], b[160], tgt[200], bound[200];
+	/* A call through a PLT or IPLT entry: the import or IFUNC it is for. */
+	if (s->target == FC_REF_ABS &&
+	    fc_image_bound_name(im, (uint64_t)s->addend, bound, sizeof bound))
+		target = bound;
+	if (s->addend && target != bound)
 		snprintf(tgt, sizeof tgt, "%s%+" PRId64, target, s->addend);
 	else
 		snprintf(tgt, sizeof tgt, "%s", target);
@@ -47,7 +51,8 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 		break;
 	case FC_F_WRONG_TARGET:
 		fprintf(f, "reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", x->at,
-			fc_syms_fmt(&im->syms, x->at, a, sizeof a), want);
+			fc_image_bound_name(im, x->at, a, sizeof a)
+				? a : fc_syms_fmt(&im->syms, x->at, a, sizeof a), want);
 		break;
 	case FC_F_INTO_BODY:
 		fprintf(f, "ran into %s (0x%" PRIx64 ") instead of reaching %s\n",

@@ -7,6 +7,8 @@ PKGS="gcc make pkg-config
 libunicorn-dev libcapstone-dev libelf-dev libdw-dev libjansson-dev libcmocka-dev
 binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu lld lld-19 mold elfutils jq
 llvm-14-dev binutils clang-14 golang-go
+libc6-dev libc6-dev-arm64-cross libc6-dev-riscv64-cross
+libgcc-12-dev-arm64-cross libgcc-12-dev-riscv64-cross
 libxml2-utils chromium"
 
 missing=""

@@ -127,8 +127,32 @@ struct fc_emit {
 enum fc_dyn {
 	FC_DYN_NONE,      /* not a dynamic relocation we know */
 	FC_DYN_RELATIVE,  /* B + A */
-	FC_DYN_SYMBOLIC,  /* S + A (GLOB_DAT, JUMP_SLOT, ABS64) */
+	FC_DYN_SYMBOLIC,  /* S + A (GLOB_DAT, JUMP_SLOT, ABS64); an undefined S is
+	                   * an import, bound to a stub of its own (emu/dynamic.c) */
 	FC_DYN_IGNORE,    /* R_*_NONE */
+	FC_DYN_IRELATIVE, /* what the IFUNC resolver at B + A returns, run as
+	                   * glibc's static start-up runs it (target.ifunc) */
+	FC_DYN_COPY,      /* R_*_COPY: the data stays as in the file, counted */
+	FC_DYN_TLS,       /* DTPMOD64, DTPREL64, TPREL64, TLSDESC: no thread
+	                   * here, left as they are, counted */
+};
+
+/* How glibc calls an IFUNC resolver on this arch (its dl-irel.h,
+ * elf_ifunc_invoke), and the CPU farcall tells the resolvers of: one
+ * documented feature set per arch, printed by farcall check. farcall runs
+ * no start-up code, so what a resolver reads besides its arguments
+ * (glibc's cpu_features, filled by the start-up before it applies
+ * IRELATIVE) is as the file has it: zero, no optional feature. */
+struct fc_ifunc_abi {
+	uint64_t hwcap, hwcap2;   /* AT_HWCAP, AT_HWCAP2 the resolvers are given */
+	const char *features;     /* the HWCAP bits by name: "fp, asimd" */
+	unsigned nargs;           /* 0: no arguments (x86-64); 1: hwcap; 2: hwcap
+	                           * with arg0_or, and a pointer to arg_struct */
+	uint64_t arg0_or;         /* or'ed into the first argument */
+	bool arg_struct;          /* the second argument points at {size, hwcap,
+	                           * hwcap2} (__ifunc_arg_t) */
+	int arg_regs[2];          /* Unicorn ids of the argument registers */
+	int reg_ret;              /* where the resolver's result is */
 };
 
 struct fc_reloc_info {
@@ -298,6 +322,11 @@ struct target {
 
 	const struct fc_reloc_info *relocs; /* from relocs.def */
 	unsigned nrelocs;
+	/* IFUNC resolvers, as the arch's glibc calls them. */
+	const struct fc_ifunc_abi *ifunc;
+	/* The alignment every linker gives PLT entries here (x86-64: 8, bfd's
+	 * non-lazy ones being the smallest), where the loader looks for them. */
+	unsigned plt_align;
 	/* How verify checks the relocations a link kept (--emit-relocs);
 	 * NULL: it counts them as skipped. */
 	const struct fc_kept_ops *kept;

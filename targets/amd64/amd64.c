@@ -469,6 +469,19 @@ static const int amd64_dwarf[] = {
 	UC_X86_REG_RIP,
 };
 
+/* IFUNC resolvers, as glibc 2.36 calls them (sysdeps/x86_64/dl-irel.h,
+ * elf_ifunc_invoke): no arguments. They read _dl_x86_cpu_features, which
+ * glibc's static start-up fills by CPUID (init_cpu_features) before it
+ * applies IRELATIVE (apply_irel); farcall runs no start-up, so the resolvers
+ * see it as the file has it, zero: no feature beyond the x86-64 baseline
+ * (SSE2), the *_sse2 implementations. No CPUID runs: the resolvers do not
+ * execute it themselves. */
+static const struct fc_ifunc_abi amd64_ifunc = {
+	.features = "x86-64 baseline: cpu_features zero, no CPUID",
+	.nargs = 0,
+	.reg_ret = UC_X86_REG_RAX,
+};
+
 const struct target fc_target_amd64 = {
 	.name = "amd64",
 	.aliases = "x86_64 x86-64",
@@ -496,6 +509,8 @@ const struct target fc_target_amd64 = {
 	.relocs = amd64_relocs,
 	.nrelocs = sizeof amd64_relocs / sizeof amd64_relocs[0],
 	.kept = &fc_kept_amd64,
+	.ifunc = &amd64_ifunc,
+	.plt_align = 8,
 	.forms = amd64_forms,
 	.nforms = sizeof amd64_forms / sizeof amd64_forms[0],
 	.emit_prologue = amd64_prologue,

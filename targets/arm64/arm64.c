@@ -446,6 +446,25 @@ static const int arm64_dwarf[] = {
 /* AAPCS64 6.1.1: IP0/IP1 may be corrupted by veneers. */
 static const int arm64_scratch[] = {UC_ARM64_REG_X16, UC_ARM64_REG_X17};
 
+/* IFUNC resolvers, as glibc 2.36 calls them (sysdeps/aarch64/dl-irel.h,
+ * elf_ifunc_invoke): x0 = AT_HWCAP | _IFUNC_ARG_HWCAP (bit 62: "x1 is
+ * there"), x1 = &(__ifunc_arg_t){sizeof, AT_HWCAP, AT_HWCAP2}. The CPU they
+ * are told of: a plain ARMv8.0-A with FP and Advanced SIMD only, HWCAP_FP
+ * (bit 0) | HWCAP_ASIMD (bit 1) (Linux arch/arm64/include/uapi/asm/hwcap.h),
+ * no HWCAP2 bit. glibc's resolvers read the rest (MIDR, SVE, MTE, BTI) from
+ * _dl_aarch64_cpu_features, which no start-up filled: zero, the generic
+ * implementations. */
+static const struct fc_ifunc_abi arm64_ifunc = {
+	.hwcap = 0x3,
+	.hwcap2 = 0,
+	.features = "fp, asimd",
+	.nargs = 2,
+	.arg0_or = 1ULL << 62,
+	.arg_struct = true,
+	.arg_regs = {UC_ARM64_REG_X0, UC_ARM64_REG_X1},
+	.reg_ret = UC_ARM64_REG_X0,
+};
+
 const struct target fc_target_arm64 = {
 	.name = "arm64",
 	.aliases = "aarch64",
@@ -472,6 +491,8 @@ const struct target fc_target_arm64 = {
 	.relocs = arm64_relocs,
 	.nrelocs = sizeof arm64_relocs / sizeof arm64_relocs[0],
 	.kept = &fc_kept_arm64,
+	.ifunc = &arm64_ifunc,
+	.plt_align = 4,
 	.forms = arm64_forms,
 	.nforms = sizeof arm64_forms / sizeof arm64_forms[0],
 	.emit_prologue = arm64_prologue,

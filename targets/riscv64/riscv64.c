@@ -741,6 +741,20 @@ static const int riscv64_dwarf[] = {
 	UC_RISCV_REG_X28, UC_RISCV_REG_X29, UC_RISCV_REG_X30, UC_RISCV_REG_X31,
 };
 
+/* IFUNC resolvers: a0 = AT_HWCAP, one bit per single-letter extension
+ * (Linux arch/riscv/include/asm/hwcap.h: bit = letter - 'a'). The CPU they
+ * are told of: RV64IMAFDC (RV64GC), I|M|A|F|D|C = 0x112d. glibc 2.36 has no
+ * IFUNCs of its own on riscv64 (its static binaries carry no IRELATIVE); a
+ * program's own resolvers get this. */
+static const struct fc_ifunc_abi riscv64_ifunc = {
+	.hwcap = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
+		 (1u << ('f' - 'a')) | (1u << ('d' - 'a')) | (1u << ('c' - 'a')),
+	.features = "rv64imafdc",
+	.nargs = 1,
+	.arg_regs = {UC_RISCV_REG_A0, UC_RISCV_REG_A1},
+	.reg_ret = UC_RISCV_REG_A0,
+};
+
 const struct target fc_target_riscv64 = {
 	.name = "riscv64",
 	.aliases = "riscv rv64",
@@ -773,6 +787,8 @@ const struct target fc_target_riscv64 = {
 	.relocs = riscv64_relocs,
 	.nrelocs = sizeof riscv64_relocs / sizeof riscv64_relocs[0],
 	.kept = &fc_kept_riscv64,
+	.ifunc = &riscv64_ifunc,
+	.plt_align = 4,
 	.forms = riscv64_forms,
 	.nforms = sizeof riscv64_forms / sizeof riscv64_forms[0],
 	.emit_prologue = riscv64_prologue,

@@ -36,7 +36,16 @@
  *            entry can catch (farcall check has no manifest to compare with)
  * A Go case (gen --frontend go) takes "target" only: its binary has no
  * padding for a routine, so the trampoline's first instruction becomes a
- * direct jump to a generated function in its reach. */
+ * direct jump to a generated function in its reach.
+ *
+ * Binary modes (farcall check; no case): fc-patch MODE BINARY NAME, NAME an
+ * import ("puts") or an IFUNC ("memcpy") the loader binds:
+ *   plt      the PLT or IPLT entry the first call bound to NAME goes
+ *            through jumps straight to another function instead: every
+ *            call through that entry must fail, naming NAME's import stub
+ *            or IFUNC implementation
+ *   resolver NAME's IFUNC resolver spins forever: a finding naming the
+ *            IFUNC, within a bound (prints no site, only the reason) */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -511,8 +520,108 @@ out:
 	return r;
 }
 
+/* Where the call at a (form f) goes first, by its bytes; 0 when they do
+ * not say. */
+static uint64_t first_hop(const struct target *t, const struct fc_form *f, const uint8_t *p,
+			  size_t avail, uint64_t a)
+{
+	uint64_t d = 0;
+	enum fc_insn_type ty;
+	if (t->seq_dest(f, p, avail, a, &d))
+		return d;
+	if (t->decode(p, avail, a, &ty, &d) && (ty == FC_INSN_CALL || ty == FC_INSN_JUMP))
+		return d;
+	return 0;
+}
+
+static int binary_mode(const char *mode, const char *path, const char *name)
+{
+	struct fc_subject s;
+	struct fc_subject_opts so = {.jobs = 1};
+	if (fc_subject_open_binary(&s, path, &so) < 0) {
+		fc_subject_close(&s);
+		return 2;
+	}
+	struct fc_image *im = &s.im;
+	const struct target *t = im->t;
+	struct fc_manifest *m = &s.m;
+	const struct fc_dyninfo *dy = &im->dyn;
+	uint64_t want = 0, resolver = 0;
+	int imp = fc_image_import_named(im, name);
+	if (imp >= 0)
+		want = dy->imp_lo + (uint64_t)imp * FC_IMPORT_STUB;
+	for (size_t i = 0; imp < 0 && i < dy->nifuncs; i++)
+		if (dy->ifuncs[i].name && !strcmp(dy->ifuncs[i].name, name) && !dy->ifuncs[i].why) {
+			want = dy->ifuncs[i].impl;
+			resolver = dy->ifuncs[i].resolver;
+		}
+	int r = 3, fd = -1;
+	char wb[200], gb[200];
+	if (!want) {
+		fprintf(stderr, "fc-patch: %s binds no import or IFUNC named %s\n", path, name);
+		goto out;
+	}
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		r = 2;
+		goto out;
+	}
+	if (!strcmp(mode, "resolver")) {
+		uint8_t jb[16];
+		size_t jl = resolver ? t->enc_jump(jb, resolver, resolver) : 0;
+		if (!jl || poke(fd, im, resolver, jb, jl)) {
+			fprintf(stderr, "fc-patch: cannot patch the resolver of %s\n", name);
+			goto out;
+		}
+		printf("reason: IFUNC %s (resolver 0x%" PRIx64 "): its resolver did not return within\n",
+		       name, resolver);
+		r = 0;
+		goto out;
+	}
+	uint64_t *hop = fc_xcalloc(m->nsites + 1, sizeof *hop);
+	uint64_t entry = 0;
+	for (uint64_t i = 0; i < m->nsites; i++) {
+		const struct fc_site *st = &m->sites[i];
+		if (st->target != FC_REF_ABS || (uint64_t)st->addend != want)
+			continue;
+		uint64_t a = m->funcs[st->caller].addr + st->off;
+		size_t avail;
+		const uint8_t *p = fc_image_span(im, a, 16, &avail);
+		hop[i] = p ? first_hop(t, &t->forms[st->form], p, avail, a) : 0;
+		if (!entry)
+			entry = hop[i];
+	}
+	/* Another function in the reach of a direct jump from the entry. */
+	uint8_t jb[16];
+	size_t jl = 0;
+	uint64_t wrong = 0;
+	for (uint32_t k = 0; entry && k < m->nfuncs && !jl; k++)
+		if (m->funcs[k].addr != want && (jl = t->enc_jump(jb, entry, m->funcs[k].addr)))
+			wrong = m->funcs[k].addr;
+	if (!jl || poke(fd, im, entry, jb, jl)) {
+		fprintf(stderr, "fc-patch: no call to %s goes through an entry it can patch\n", name);
+		free(hop);
+		goto out;
+	}
+	for (uint64_t i = 0; i < m->nsites; i++)
+		if (hop[i] == entry)
+			print_site(m, i);
+	printf("reason: to %s reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n",
+	       fc_image_bound_name(im, want, wb, sizeof wb), wrong,
+	       fc_syms_fmt(&im->syms, wrong, gb, sizeof gb), want);
+	free(hop);
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	fc_subject_close(&s);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && (!strcmp(argv[1], "plt") || !strcmp(argv[1], "resolver")))
+		return binary_mode(argv[1], argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "target") && fc_go_case(argv[2]))
 		return go_target(argv[2], argv[3]);
 	int mode = -1;
@@ -521,7 +630,8 @@ int main(int argc, char **argv)
 			mode = i;
 	if (mode < 0) {
 		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped|imm|got|"
-				"word|shape|unlocated|into CASE OUT [FORM]\n");
+				"word|shape|unlocated|into CASE OUT [FORM]\n"
+				"       fc-patch plt|resolver BINARY NAME\n");
 		return 2;
 	}
 	struct fc_manifest m;

@@ -176,11 +176,15 @@ static void test_relocs_def(void **state)
 		{"R_AARCH64_LDST64_ABS_LO12_NC", R_AARCH64_LDST64_ABS_LO12_NC, FC_DYN_NONE},
 		{"R_AARCH64_ADR_GOT_PAGE", R_AARCH64_ADR_GOT_PAGE, FC_DYN_NONE},
 		{"R_AARCH64_LD64_GOT_LO12_NC", R_AARCH64_LD64_GOT_LO12_NC, FC_DYN_NONE},
-		{"R_AARCH64_COPY", R_AARCH64_COPY, FC_DYN_NONE},
+		{"R_AARCH64_COPY", R_AARCH64_COPY, FC_DYN_COPY},
 		{"R_AARCH64_GLOB_DAT", R_AARCH64_GLOB_DAT, FC_DYN_SYMBOLIC},
 		{"R_AARCH64_JUMP_SLOT", R_AARCH64_JUMP_SLOT, FC_DYN_SYMBOLIC},
 		{"R_AARCH64_RELATIVE", R_AARCH64_RELATIVE, FC_DYN_RELATIVE},
-		{"R_AARCH64_IRELATIVE", R_AARCH64_IRELATIVE, FC_DYN_NONE},
+		{"R_AARCH64_TLS_DTPMOD", R_AARCH64_TLS_DTPMOD, FC_DYN_TLS},
+		{"R_AARCH64_TLS_DTPREL", R_AARCH64_TLS_DTPREL, FC_DYN_TLS},
+		{"R_AARCH64_TLS_TPREL", R_AARCH64_TLS_TPREL, FC_DYN_TLS},
+		{"R_AARCH64_TLSDESC", R_AARCH64_TLSDESC, FC_DYN_TLS},
+		{"R_AARCH64_IRELATIVE", R_AARCH64_IRELATIVE, FC_DYN_IRELATIVE},
 	};
 	size_t n = sizeof want / sizeof want[0];
 	assert_int_equal(t->nrelocs, n);
@@ -195,7 +199,7 @@ static void test_relocs_def(void **state)
 			assert_int_not_equal(t->relocs[i].type, t->relocs[j].type);
 	}
 	assert_string_equal(fc_reloc_name(t, 9999), "R_UNKNOWN");
-	assert_null(fc_reloc_info(t, R_AARCH64_TLSDESC));
+	assert_null(fc_reloc_info(t, R_AARCH64_TLSLE_ADD_TPREL_HI12));
 }
 
 /* ---- the forms table -------------------------------------------------- */

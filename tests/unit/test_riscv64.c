@@ -150,8 +150,12 @@ static void test_relocs_def(void **state)
 		{"R_RISCV_32", R_RISCV_32, FC_DYN_NONE},
 		{"R_RISCV_64", R_RISCV_64, FC_DYN_SYMBOLIC},
 		{"R_RISCV_RELATIVE", R_RISCV_RELATIVE, FC_DYN_RELATIVE},
-		{"R_RISCV_COPY", R_RISCV_COPY, FC_DYN_NONE},
+		{"R_RISCV_COPY", R_RISCV_COPY, FC_DYN_COPY},
 		{"R_RISCV_JUMP_SLOT", R_RISCV_JUMP_SLOT, FC_DYN_SYMBOLIC},
+		{"R_RISCV_TLS_DTPMOD64", R_RISCV_TLS_DTPMOD64, FC_DYN_TLS},
+		{"R_RISCV_TLS_DTPREL64", R_RISCV_TLS_DTPREL64, FC_DYN_TLS},
+		{"R_RISCV_TLS_TPREL64", R_RISCV_TLS_TPREL64, FC_DYN_TLS},
+		{"R_RISCV_TLSDESC", 12 /* psABI; not in glibc 2.36's elf.h */, FC_DYN_TLS},
 		{"R_RISCV_BRANCH", R_RISCV_BRANCH, FC_DYN_NONE},
 		{"R_RISCV_JAL", R_RISCV_JAL, FC_DYN_NONE},
 		{"R_RISCV_CALL", R_RISCV_CALL, FC_DYN_NONE},
@@ -179,7 +183,7 @@ static void test_relocs_def(void **state)
 		{"R_RISCV_SET16", R_RISCV_SET16, FC_DYN_NONE},
 		{"R_RISCV_SET32", R_RISCV_SET32, FC_DYN_NONE},
 		{"R_RISCV_32_PCREL", R_RISCV_32_PCREL, FC_DYN_NONE},
-		{"R_RISCV_IRELATIVE", R_RISCV_IRELATIVE, FC_DYN_NONE},
+		{"R_RISCV_IRELATIVE", R_RISCV_IRELATIVE, FC_DYN_IRELATIVE},
 	};
 	size_t n = sizeof want / sizeof want[0];
 	assert_int_equal(t->nrelocs, n);
@@ -194,7 +198,7 @@ static void test_relocs_def(void **state)
 			assert_int_not_equal(t->relocs[i].type, t->relocs[j].type);
 	}
 	assert_string_equal(fc_reloc_name(t, 9999), "R_UNKNOWN");
-	assert_null(fc_reloc_info(t, R_RISCV_TLS_DTPMOD64));
+	assert_null(fc_reloc_info(t, R_RISCV_TLS_DTPREL32));
 }
 
 /* ---- the function around the sites ------------------------------------ */
