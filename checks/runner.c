@@ -104,8 +104,7 @@ int fc_checks_command(struct fc_subject *s, enum fc_check_pick pick,
 	if (fc_checks_run(s, pick, res) == 0) {
 		if (s->kind == FC_KIND_BINARY) {
 			printf("%s: %s%s, %u functions (%" PRIu64 " linker thunks and stubs apart, %"
-			       PRIu64 " of them known by their shape)
-", s->path, s->t->name,
+			       PRIu64 " of them known by their shape)\n", s->path, s->t->name,
 			       s->go_code ? " (Go)" : "", s->m.nfuncs, s->nthunks, s->nthunks_shaped);
 			fc_subject_load_figures(s);
 			fc_subject_load_print(stdout, s);
