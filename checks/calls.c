@@ -13,13 +13,8 @@
 
 static int run(struct fc_subject *s, struct fc_check_result *r)
 {
-	if (fc_sites_findings(s, true, r) < 0)
-		return -1;
-	const struct fc_calls_result *c = fc_subject_calls(s);
-	r->checked = c->calls;
-	r->failed = c->calls_failed;
-	/* An IFUNC whose resolver failed at load (emu/dynamic.c): nothing
-	 * called through it can arrive anywhere meant. */
+	/* First an IFUNC whose resolver failed at load (emu/dynamic.c):
+	 * nothing called through it can arrive anywhere meant. */
 	const struct fc_dyninfo *dy = &s->im.dyn;
 	for (size_t i = 0; i < dy->nifuncs; i++) {
 		const struct fc_ifunc *f = &dy->ifuncs[i];
@@ -29,6 +24,12 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 				   "what the file has", s->path, f->name ? f->name : "?", f->resolver,
 				   f->why, f->nrel, f->nrel == 1 ? "" : "s", f->nrel == 1 ? "s" : "");
 	}
+	/* Then the calls, which the above explains when they fail through it. */
+	if (fc_sites_findings(s, true, r) < 0)
+		return -1;
+	const struct fc_calls_result *c = fc_subject_calls(s);
+	r->checked = c->calls;
+	r->failed = c->calls_failed;
 	const char *hop = s->kind == FC_KIND_GO ? "trampolines" : "thunks";
 	char extra[160] = "";
 	if (s->kind == FC_KIND_GO) {
@@ -39,6 +40,9 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 		snprintf(extra, sizeof extra, "; %" PRIu64 " edges: %" PRIu64 " not at their line, %"
 			 PRIu64 " unexpected, %" PRIu64 " functions missing", s->go->edges,
 			 s->go->edges_missing, s->go->edges_unexpected, s->go->funcs_missing);
+	} else if (s->kind == FC_KIND_BINARY && s->weak_calls) {
+		snprintf(extra, sizeof extra, "; %" PRIu64 " calls to undefined weak functions "
+			 "(to 0) not executed", s->weak_calls);
 	}
 	/* Relaxed: shorter than the form the generator wrote. Nobody knows
 	 * what a compiler wrote before the link, so only a generated case says. */

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "subject.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,21 +132,34 @@ static bool bound_target(struct fc_subject *s, const struct fn *fns, size_t nf, 
  * idiom) and into a routine that has several entries on purpose. Anything
  * else inside a function is aimed at that function's entry, so that emu
  * names the call that arrived in its middle. */
-static void call_target(struct fc_subject *s, const struct fn *fns, size_t nf, size_t fi,
+static bool call_target(struct fc_subject *s, const struct fn *fns, size_t nf, size_t fi,
 			uint64_t a, unsigned len, const struct fc_found_call *fcl,
 			const struct fc_syms *y, uint32_t *tgt, int64_t *add)
 {
 	*tgt = FC_REF_ANY;
 	*add = 0;
 	if (!fcl->known)
-		return;
+		return true;
 	uint64_t d = fcl->dest;
+	/* A call to an undefined weak function: the linker sends it to 0
+	 * (x86-64) or to the next instruction (AArch64 ELF ABI), and the code
+	 * never makes it unless the function exists. Not a call to check. */
+	if (d == 0 && !fc_image_executable(&s->im, 0)) {
+		s->weak_calls++;
+		return false;
+	}
+	if (d == a + len) {
+		/* The get-PC idiom, or such a weak call: it arrives right there. */
+		*tgt = FC_REF_ABS;
+		*add = (int64_t)d;
+		return true;
+	}
 	/* Through a PLT or IPLT entry, to what the loader bound. */
 	uint64_t want;
 	if (bound_target(s, fns, nf, d, &want)) {
 		*tgt = FC_REF_ABS;
 		*add = (int64_t)want;
-		return;
+		return true;
 	}
 	/* A thunk (outside every function) leads where its name says. */
 	if (fcl->named && find_fn(fns, nf, d) < 0 && inside_fn(fns, nf, d) < 0)
@@ -153,24 +167,74 @@ static void call_target(struct fc_subject *s, const struct fn *fns, size_t nf, s
 	int callee = find_fn(fns, nf, d);
 	if (callee >= 0) {
 		*tgt = (uint32_t)callee;
-		return;
+		return true;
 	}
 	int in = inside_fn(fns, nf, d);
 	if (in < 0)
-		return; /* a thunk or PLT entry that names nothing: any entry */
+		return true; /* a thunk or PLT entry that names nothing: any entry */
 	const struct fc_sym *sy = fc_syms_at(y, d);
 	bool multi = sy && fc_multi_entry(sy->name);
-	if ((size_t)in == fi || d == a + len || multi) {
+	if ((size_t)in == fi || multi) {
 		*tgt = FC_REF_ABS;
 		*add = (int64_t)d;
 	} else {
 		*tgt = (uint32_t)in;
 	}
+	return true;
+}
+
+/* The name of the allocated section that holds addr, or "". */
+static const char *section_at(const struct fc_image *im, uint64_t addr)
+{
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(im->elf, &shstrndx);
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(im->elf, scn))) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && addr >= sh.sh_addr &&
+		    addr < sh.sh_addr + sh.sh_size) {
+			const char *n = elf_strptr(im->elf, shstrndx, sh.sh_name);
+			return n ? n : "";
+		}
+	}
+	return "";
+}
+
+/* Does the indirect jump go through a register only thunks may use (the
+ * ABI's scratch registers, and Go's), or through a PC-relative slot (a
+ * PLT-like entry)? A function's own indirect tail call (glibc's
+ * __pthread_cleanup_pop: jr a5) uses any register. Read off the
+ * disassembly, the one place that names the register. */
+static bool scratch_jump(const struct target *t, const struct fc_insn *in)
+{
+	char text[128];
+	if (!t->disasm(in->p, in->avail, in->addr, text, sizeof text))
+		return false;
+	const char *op = text + strcspn(text, " \t");
+	op += strspn(op, " \t");
+	if (strstr(op, "[rip") || strstr(op, "[pc"))
+		return true;
+	for (unsigned k = 0; k < t->nscratch + t->ngo_scratch; k++) {
+		int reg = k < t->nscratch ? t->scratch[k] : t->go_scratch[k - t->nscratch];
+		int i = fc_gpr_index(t, reg);
+		const char *name = i >= 0 ? t->gpr_names[i] : NULL;
+		size_t l = name ? strlen(name) : 0;
+		/* "br x16", "jr t1", "jalr zero, 0(t1)", "jmp r11" */
+		const char *at = name ? strstr(op, name) : NULL;
+		if (at && (at == op || !isalnum((unsigned char)at[-1])) && !isalnum((unsigned char)at[l]))
+			return true;
+	}
+	return false;
 }
 
 enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
 {
 	if (fc_is_linker_stub_name(y->name))
+		return FC_STUB_NAMED;
+	/* A symbol in a PLT section names an entry the linker made there
+	 * (lld gives an address-taken IFUNC's symbol its IPLT entry). */
+	const char *sec = section_at(im, y->addr);
+	if (!strncmp(sec, ".plt", 4) || !strcmp(sec, ".iplt"))
 		return FC_STUB_NAMED;
 	/* A range thunk's shape: a few instructions that end in an indirect
 	 * jump (through the ABI's scratch registers: nothing else is free),
@@ -197,7 +261,39 @@ enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
 			break; /* a literal may follow (lld's LDR+BR+.quad) */
 	}
 	bool one_jump = n == 1 && last == FC_INSN_JUMP && w.off == y->size;
-	return last == FC_INSN_JUMP_IND || one_jump ? FC_STUB_SHAPED : FC_STUB_NO;
+	if (one_jump)
+		return FC_STUB_SHAPED;
+	return last == FC_INSN_JUMP_IND && scratch_jump(im->t, &in) ? FC_STUB_SHAPED : FC_STUB_NO;
+}
+
+/* The most an unsized function symbol is taken to run to the next one. */
+#define FC_UNSIZED_MAX 4096
+
+/* Is symbol i inside a function symbol with a size? */
+static bool inside_sized(const struct fc_syms *y, size_t i)
+{
+	uint64_t a = y->v[i].addr;
+	for (size_t k = i; k-- > 0 && i - k < 64;)
+		if (y->v[k].type == STT_FUNC && y->v[k].size && a < y->v[k].addr + y->v[k].size)
+			return true;
+	for (size_t k = i + 1; k < y->n && y->v[k].addr == a; k++)
+		if (y->v[k].type == STT_FUNC)
+			return true; /* an alias of a function: that one says it */
+	return false;
+}
+
+/* The end of the section that holds addr (an unsized symbol runs no
+ * further: .init is followed by the PLT). */
+static uint64_t section_end(const struct fc_image *im, uint64_t addr)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(im->elf, scn))) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && addr >= sh.sh_addr &&
+		    addr < sh.sh_addr + sh.sh_size)
+			return sh.sh_addr + sh.sh_size;
+	}
+	return addr;
 }
 
 /* The functions of a binary from its symbols; with DWARF, code symbols
@@ -220,8 +316,31 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 	size_t nf = 0;
 	for (size_t i = 0; i < im->syms.n; i++) {
 		const struct fc_sym *y = &im->syms.v[i];
-		if (y->type != STT_FUNC || !y->size || y->quiet || !fc_image_executable(im, y->addr))
+		if ((y->type != STT_FUNC && y->type != STT_NOTYPE) || y->quiet ||
+		    !fc_image_executable(im, y->addr))
 			continue;
+		/* A label of hand-written assembly without .type (glibc's
+		 * load_gp on RISC-V) is a function where it is no place inside
+		 * one. */
+		if (y->type == STT_NOTYPE && inside_sized(&im->syms, i))
+			continue;
+		/* Hand-written assembly may leave st_size 0 (glibc's _init and
+		 * _fini): the function runs to the next symbol. */
+		struct fc_sym sized;
+		if (!y->size) {
+			uint64_t end = y->addr;
+			for (size_t k = i + 1; k < im->syms.n && end == y->addr; k++)
+				if (im->syms.v[k].addr > y->addr && !im->syms.v[k].quiet)
+					end = im->syms.v[k].addr;
+			uint64_t sec_end = section_end(im, y->addr);
+			if (end > sec_end)
+				end = sec_end;
+			if (end <= y->addr || end - y->addr > FC_UNSIZED_MAX)
+				continue;
+			sized = *y;
+			sized.size = end - y->addr;
+			y = &sized;
+		}
 		/* Library code and hand-written assembly have no debug info and
 		 * are functions all the same: only what the linker made is not. */
 		enum fc_stub st = by_dwarf && fc_lines_sub(lines, y->addr) ? FC_STUB_NO
@@ -271,7 +390,8 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 					m->sites = fc_xrealloc(m->sites, (scap *= 2) * sizeof *m->sites);
 				uint32_t tgt;
 				int64_t add;
-				call_target(s, fns, nf, i, in.addr, in.len, &fcl, &im->syms, &tgt, &add);
+				if (!call_target(s, fns, nf, i, in.addr, in.len, &fcl, &im->syms, &tgt, &add))
+					continue;
 				m->sites[m->nsites++] = (struct fc_site){
 					.caller = (uint32_t)i, .off = (uint32_t)in.off,
 					.form = (uint8_t)fcl.form, .target = tgt, .addend = add};

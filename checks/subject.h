@@ -34,6 +34,7 @@ struct fc_subject {
 	bool go_code;            /* Go's runtime is in it (a Go case or Go binary) */
 	uint64_t nthunks;        /* binaries: code symbols that are the linker's */
 	uint64_t nthunks_shaped; /* ...of which known by their shape, not their name */
+	uint64_t weak_calls;     /* calls to undefined weak functions, not checked */
 	struct fc_findings scan; /* binaries and Go: what was found while building m */
 	struct fc_go_scan *go;   /* FC_KIND_GO: the edges and lines matched */
 	/* Binaries: calls whose way goes through a PLT or IPLT entry, held to
@@ -57,8 +58,9 @@ struct fc_subject {
 /* Is a binary's code symbol something the linker made (a thunk, a veneer,
  * a stub), and how do we know? The rule, in one place: a name of the
  * linker table's (link/linker_table.c), or the shape of a range thunk (at
- * most FC_STUB_MAX bytes ending in an indirect jump, no call, no return;
- * or one direct jump alone).
+ * most FC_STUB_MAX bytes ending in an indirect jump through a register
+ * only thunks may use, or a PC-relative slot; no call, no return; or one
+ * direct jump alone).
  * A symbol with debug info is a function whatever it looks like. */
 enum fc_stub { FC_STUB_NO, FC_STUB_NAMED, FC_STUB_SHAPED };
 #define FC_STUB_MAX 24

@@ -75,7 +75,7 @@ broken_plt() {
 	"$FC_PATCH" plt "$bad" "$name" >"$bad.expect" || st=$?
 	[ $st -eq 0 ] || die "fc-patch plt $bad $name exited $st"
 	st=0
-	"$FARCALL" check "$bad" >"$bad.check" 2>&1 || st=$?
+	"$FARCALL" check --max-report 100000 "$bad" >"$bad.check" 2>&1 || st=$?
 	[ $st -eq 1 ] || { cat "$bad.check"; die "check exited $st on $bad, expected 1"; }
 	reason=$(sed -n 's/^reason: //p' "$bad.expect")
 	what=${reason%% reached*}
@@ -122,24 +122,22 @@ for arch in arm64 amd64 riscv64; do
 				>"$bin.link" 2>&1 || { cat "$bin.link"; die "$ld cannot link the $arch $mode program"; }
 			st=0
 			"$FARCALL" check "$bin" >"$bin.check" 2>&1 || st=$?
-			[ $st -le 1 ] || { cat "$bin.check"; die "check exited $st on $bin"; }
-			grep -q "^$bin: calls: [1-9][0-9]* found by disassembly" "$bin.check" ||
-				{ cat "$bin.check"; die "$bin: no call checked"; }
+			# Every correct output passes, glibc's own code included.
+			[ $st -eq 0 ] || { cat "$bin.check"; die "check exited $st on $bin, expected 0"; }
+			grep -q "^$bin: calls: [1-9][0-9]* found by disassembly, 0 failed" "$bin.check" ||
+				{ cat "$bin.check"; die "$bin: no call checked, or calls failed"; }
 			# No call through a PLT or IPLT entry fails.
 			if grep -E "^$bin: [^ ]*\+0x[0-9a-f]*: .* to [^ ]*(@import| \(IFUNC )" "$bin.check"; then
 				die "$bin: a call through the PLT or IPLT failed"
 			fi
 			if [ $mode = static ]; then
 				if [ $arch != riscv64 ]; then
-					grep -q "^$bin: ifunc: [1-9][0-9]* resolved for $arch .*; [1-9][0-9]* calls through the IPLT to 2 of them: .*memcpy -> " "$bin.check" ||
+					grep -q "^$bin: ifunc: [1-9][0-9]* resolved for $arch .*; [1-9][0-9]* calls through the IPLT to [1-9][0-9]* of them: .*memcpy -> " "$bin.check" ||
 						{ cat "$bin.check"; die "$bin: IFUNC resolution not said"; }
 					grep "^$bin: ifunc: " "$bin.check" | grep -q "strlen -> " ||
 						die "$bin: the calls to strlen are not through its IFUNC"
 				fi
 			else
-				[ $st -eq 0 ] || { cat "$bin.check"; die "check exited $st on $bin, expected 0"; }
-				grep -q "^$bin: calls: [1-9][0-9]* found by disassembly, 0 failed" "$bin.check" ||
-					{ cat "$bin.check"; die "$bin: calls failed"; }
 				grep -q "^$bin: dynamic: .*, [1-9][0-9]* imports bound to stubs .* [1-9][0-9]* calls through the PLT to [1-9][0-9]* imports" "$bin.check" ||
 					{ cat "$bin.check"; die "$bin: imports not said"; }
 			fi
