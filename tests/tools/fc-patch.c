@@ -52,8 +52,9 @@
  *   fc-patch bin-into OUT     the first direct call (by address) from one
  *            such function to another's entry, with no thunk between, lands
  *            on its callee's second instruction
- * The output is opened without farcall's loader (binfile.h), so that one
- * it cannot load yet is broken alike. */
+ * Each prints the sites, "was: NAME", what they called before (the thunk,
+ * the callee), and "reason: ...". The output is opened without farcall's
+ * loader (binfile.h), so that one it cannot load yet is broken alike. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -693,8 +694,7 @@ static int bin_target(struct fc_image *im, const struct bfn *v, size_t n, int fd
 	size_t ns;
 	bin_callers(v, b, nb, best, true, &ns);
 	char w[160], th[160];
-	fprintf(stderr, "fc-patch: %s (0x%" PRIx64 ") now jumps to %s\n",
-		fc_syms_fmt(&im->syms, best, th, sizeof th), best, wrong->name);
+	printf("was: %s\n", fc_syms_fmt(&im->syms, best, th, sizeof th));
 	printf("reason: reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", wrong->addr,
 	       fc_syms_fmt(&im->syms, wrong->addr, w, sizeof w), right);
 	r = 0;
@@ -737,6 +737,7 @@ static int bin_into(struct fc_image *im, const struct bfn *v, size_t n, int fd)
 				return 2;
 			char a[160];
 			printf("%s+0x%" PRIx64 "\n", v[i].name, in.off);
+			printf("was: %s\n", c->name);
 			printf("reason: ran into %s (0x%" PRIx64 ")\n",
 			       fc_syms_fmt(&im->syms, d + first, a, sizeof a), d + first);
 			return 0;
