@@ -5,8 +5,9 @@
  *   fc-debug-patch ra FUNC BINARY
  *   fc-debug-patch lines FUNC BINARY
  *
- * BINARY is changed in place. Prints "FUNC 0xADDR": the function and the
- * first address whose check must now fail. Exit 2 on errors (no such file
+ * BINARY is changed in place, opened without farcall's loader, so that an
+ * output it cannot load yet is broken alike. Prints "FUNC 0xADDR": the
+ * function and the first address whose check must now fail. Exit 2 on errors (no such file
  * or function), 3 when there is nothing this mode can patch.
  *
  * cfa    Go's "leaf bit" class: the CFA that FUNC's CFI gives is wrong by the
@@ -41,6 +42,7 @@
 
 #include "../../core/util.h"
 #include "../../emu/image.h"
+#include "binfile.h"
 
 static const char *func;
 
@@ -557,8 +559,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	func = argv[2];
+	/* Not the loader: an output farcall cannot load yet is broken alike. */
 	struct fc_image im;
-	if (fc_image_open(&im, argv[3], NULL) < 0) {
+	if (fc_bin_open(&im, argv[3]) < 0) {
 		fc_image_close(&im);
 		return 2;
 	}

@@ -45,7 +45,25 @@
  *            call through that entry must fail, naming NAME's import stub
  *            or IFUNC implementation
  *   resolver NAME's IFUNC resolver spins forever: a finding naming the
- *            IFUNC, within a bound (prints no site, only the reason) */
+ *            IFUNC, within a bound (prints no site, only the reason)
+ *
+ * Binary modes, for an output nobody generated (a real program, checked
+ * by farcall check): no CASE, no manifest; the functions are the output's
+ * code symbols that have a DWARF subprogram (check's own reading), and
+ * only those with no alias at their address, so that the names printed are
+ * the names check prints:
+ *   fc-patch bin-target OUT   a linker's range-extension thunk (one that
+ *            its name says leads to a function, lld's __AArch64*Thunk_f,
+ *            GNU ld's __f_veneer, mold's f$thunk) reached only by BLs from
+ *            such functions, the fewest of them, gets a direct jump to
+ *            another function as its first instruction: every one of those
+ *            BLs must now fail
+ *   fc-patch bin-into OUT     the first direct call (by address) from one
+ *            such function to another's entry, with no thunk between, lands
+ *            on its callee's second instruction
+ * Each prints the sites, "was: NAME", what they called before (the thunk,
+ * the callee), and "reason: ...". The output is opened without farcall's
+ * loader (binfile.h), so that one it cannot load yet is broken alike. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
@@ -59,6 +77,9 @@
 #include "../../emu/emu.h"
 #include "../../core/gomanifest.h"
 #include "../../checks/subject.h"
+#include "../../link/linker_table.h"
+#include "../../verify/lines.h"
+#include "binfile.h"
 
 static const char *const modes[] = {"target", "clobber", "store", "sp", "ra", "body",
 				    "loop", "unmapped", "imm", "got", "word", "shape", "unlocated", "into"};
@@ -618,10 +639,256 @@ out:
 	return r;
 }
 
+/* The functions of a binary the way farcall check reads them: code
+ * symbols with a DWARF subprogram at their address; `alone` when no other
+ * code symbol shares it (check names an address by one of them). */
+struct bfn {
+	uint64_t addr, size; /* addr first: the sort key */
+	const char *name;
+	bool real, alone;
+};
+
+static struct bfn *bin_functions(const struct fc_image *im, const struct fc_lines *l, size_t *n)
+{
+	struct bfn *v = fc_xcalloc(im->syms.n + 1, sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < im->syms.n; i++) {
+		const struct fc_sym *y = &im->syms.v[i];
+		if (y->type != STT_FUNC || !y->size || y->quiet || !fc_image_executable(im, y->addr))
+			continue;
+		if (k && v[k - 1].addr == y->addr) {
+			v[k - 1].alone = false;
+			continue;
+		}
+		v[k++] = (struct bfn){y->addr, y->size, y->name, fc_lines_sub(l, y->addr) != NULL, true};
+	}
+	*n = k;
+	return v;
+}
+
+static const struct bfn *bfn_at(const struct bfn *v, size_t n, uint64_t a)
+{
+	size_t i = fc_lower_key64(v, n, sizeof *v, a);
+	return i < n && v[i].addr == a ? &v[i] : NULL;
+}
+
+/* A direct call at in (a form of the target's that calls) and where its
+ * bytes say it goes. */
+static bool bin_call(const struct target *t, const struct fc_insn *in, uint64_t *dest, unsigned *len)
+{
+	for (unsigned k = 0; k < t->nforms; k++) {
+		const struct fc_form *f = &t->forms[k];
+		unsigned n;
+		if (f->sem != FC_SEM_CALL || !(*len = t->seq_len(f, in->p, in->avail, in->addr, &n)))
+			continue;
+		if (t->seq_dest(f, in->p, in->avail, in->addr, dest))
+			return true;
+		if (in->type == FC_INSN_CALL) {
+			*dest = in->dest;
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* Every direct branch in the binary's functions, by destination. */
+struct bbr {
+	uint64_t dest; /* first: the sort key */
+	uint64_t off;
+	uint32_t fn;
+	bool call;
+};
+
+static struct bbr *bin_branches(const struct fc_image *im, const struct bfn *v, size_t n, size_t *nb)
+{
+	size_t cap = 1024, k = 0;
+	struct bbr *b = fc_xcalloc(cap, sizeof *b);
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *code = fc_image_ptr(im, v[i].addr, v[i].size);
+		if (!code)
+			continue;
+		uint64_t csize = fc_syms_code_end(&im->syms, v[i].addr, v[i].addr + v[i].size) - v[i].addr;
+		struct fc_insn_walk w = {im->t, code, v[i].addr, csize, 0};
+		struct fc_insn in;
+		while (fc_insn_next(&w, &in)) {
+			if (in.type == FC_INSN_OTHER)
+				continue;
+			if (k == cap)
+				b = fc_xrealloc(b, (cap *= 2) * sizeof *b);
+			b[k++] = (struct bbr){in.dest, in.off, (uint32_t)i, in.type == FC_INSN_CALL};
+		}
+	}
+	qsort(b, k, sizeof *b, fc_cmp_key64);
+	*nb = k;
+	return b;
+}
+
+/* The calls (BL) to `to`, from functions that are real and alone, as
+ * "caller+0xoff" (sites, n of them, when not NULL); false when anything
+ * else branches there (a tail call, a call from code without debug info),
+ * which check would not name, or not alike. */
+static bool bin_callers(const struct bfn *v, const struct bbr *b, size_t nb, uint64_t to,
+			bool print, size_t *n)
+{
+	bool ok = true;
+	*n = 0;
+	for (size_t i = fc_lower_key64(b, nb, sizeof *b, to); i < nb && b[i].dest == to; i++) {
+		const struct bfn *f = &v[b[i].fn];
+		if (!b[i].call || !f->real || !f->alone) {
+			ok = false;
+			continue;
+		}
+		if (print)
+			printf("%s+0x%" PRIx64 "\n", f->name, b[i].off);
+		(*n)++;
+	}
+	return ok;
+}
+
+static int bin_target(struct fc_image *im, const struct bfn *v, size_t n, int fd)
+{
+	const struct target *t = im->t;
+	uint64_t best = 0, right = 0;
+	size_t bestn = SIZE_MAX, nb;
+	struct bbr *b = bin_branches(im, v, n, &nb);
+	for (size_t i = 0; i < im->syms.n && bestn > 1; i++) {
+		const struct fc_sym *y = &im->syms.v[i];
+		const struct bfn *at = bfn_at(v, n, y->addr);
+		struct fc_thunk_name tn;
+		if (y->quiet || !fc_image_executable(im, y->addr) || (at && at->real))
+			continue;
+		if (!fc_thunk_name_parse(y->name, &tn) || !tn.callee_len || tn.plt || tn.off)
+			continue;
+		char *cn = fc_xasprintf("%.*s%s", (int)tn.callee_len, tn.callee, tn.suffix);
+		const struct fc_sym *c = fc_syms_by_name(&im->syms, cn);
+		free(cn);
+		const struct bfn *cf = c ? bfn_at(v, n, c->addr) : NULL;
+		if (!cf || !cf->real || !cf->alone)
+			continue;
+		size_t ns;
+		if (bin_callers(v, b, nb, y->addr, false, &ns) && ns && ns < bestn) {
+			bestn = ns;
+			best = y->addr;
+			right = cf->addr;
+		}
+	}
+	int r = 3;
+	if (bestn == SIZE_MAX) {
+		fprintf(stderr, "fc-patch: %s: no named thunk that only functions with debug info "
+			"call\n", im->path);
+		goto out;
+	}
+	/* The function nearest the thunk, other than its own, in reach. */
+	const struct bfn *wrong = NULL;
+	uint64_t dw = UINT64_MAX;
+	uint8_t jb[16];
+	size_t jl = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t probe[16];
+		uint64_t d = v[i].addr > best ? v[i].addr - best : best - v[i].addr;
+		if (v[i].real && v[i].alone && v[i].addr != right && d < dw &&
+		    t->enc_jump(probe, best, v[i].addr)) {
+			wrong = &v[i];
+			dw = d;
+		}
+	}
+	r = 2;
+	if (!wrong || !(jl = t->enc_jump(jb, best, wrong->addr)) || poke(fd, im, best, jb, jl)) {
+		fprintf(stderr, "fc-patch: cannot send the thunk at 0x%" PRIx64 " elsewhere\n", best);
+		goto out;
+	}
+	size_t ns;
+	bin_callers(v, b, nb, best, true, &ns);
+	char w[160], th[160];
+	printf("was: %s\n", fc_syms_fmt(&im->syms, best, th, sizeof th));
+	printf("reason: reached 0x%" PRIx64 " (%s), expected 0x%" PRIx64 "\n", wrong->addr,
+	       fc_syms_fmt(&im->syms, wrong->addr, w, sizeof w), right);
+	r = 0;
+out:
+	free(b);
+	return r;
+}
+
+static int bin_into(struct fc_image *im, const struct bfn *v, size_t n, int fd)
+{
+	const struct target *t = im->t;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].real || !v[i].alone)
+			continue;
+		const uint8_t *code = fc_image_ptr(im, v[i].addr, v[i].size);
+		if (!code)
+			continue;
+		uint64_t csize = fc_syms_code_end(&im->syms, v[i].addr, v[i].addr + v[i].size) - v[i].addr;
+		struct fc_insn_walk w = {t, code, v[i].addr, csize, 0};
+		struct fc_insn in;
+		while (fc_insn_next(&w, &in)) {
+			uint64_t d;
+			unsigned len;
+			if (!bin_call(t, &in, &d, &len) || d == v[i].addr)
+				continue;
+			const struct bfn *c = bfn_at(v, n, d);
+			if (!c || !c->real || !c->alone)
+				continue;
+			enum fc_insn_type ty;
+			uint64_t d2;
+			const uint8_t *q = fc_image_ptr(im, d, 16);
+			unsigned first = q ? t->decode(q, 16, d, &ty, &d2) : 0;
+			uint8_t buf[16];
+			if (!first || first >= c->size || len > sizeof buf)
+				continue;
+			memcpy(buf, in.p, len);
+			if (!redirect(t, buf, len, first))
+				continue;
+			if (poke(fd, im, in.addr, buf, len))
+				return 2;
+			char a[160];
+			printf("%s+0x%" PRIx64 "\n", v[i].name, in.off);
+			printf("was: %s\n", c->name);
+			printf("reason: ran into %s (0x%" PRIx64 ")\n",
+			       fc_syms_fmt(&im->syms, d + first, a, sizeof a), d + first);
+			return 0;
+		}
+	}
+	fprintf(stderr, "fc-patch: %s: no direct call between two functions with debug info\n",
+		im->path);
+	return 3;
+}
+
+static int bin_mode(const char *mode, const char *out)
+{
+	struct fc_image im;
+	struct fc_lines l = {0};
+	int r = 2, fd = -1;
+	if (fc_bin_open(&im, out) < 0)
+		goto done;
+	fc_lines_load(im.elf, out, &l);
+	if (!l.have || !l.nsubs) {
+		fprintf(stderr, "fc-patch: %s has no DWARF subprograms\n", out);
+		goto done;
+	}
+	size_t n;
+	struct bfn *v = bin_functions(&im, &l, &n);
+	fd = open(out, O_RDWR);
+	if (fd < 0)
+		fprintf(stderr, "fc-patch: cannot open %s\n", out);
+	else
+		r = !strcmp(mode, "bin-target") ? bin_target(&im, v, n, fd) : bin_into(&im, v, n, fd);
+	free(v);
+done:
+	if (fd >= 0 && close(fd) != 0)
+		r = 2;
+	fc_lines_free(&l);
+	fc_image_close(&im);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && (!strcmp(argv[1], "plt") || !strcmp(argv[1], "resolver")))
 		return binary_mode(argv[1], argv[2], argv[3]);
+	if (argc == 3 && (!strcmp(argv[1], "bin-target") || !strcmp(argv[1], "bin-into")))
+		return bin_mode(argv[1], argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "target") && fc_go_case(argv[2]))
 		return go_target(argv[2], argv[3]);
 	int mode = -1;
@@ -631,7 +898,8 @@ int main(int argc, char **argv)
 	if (mode < 0) {
 		fprintf(stderr, "usage: fc-patch target|clobber|store|sp|ra|body|loop|unmapped|imm|got|"
 				"word|shape|unlocated|into CASE OUT [FORM]\n"
-				"       fc-patch plt|resolver BINARY NAME\n");
+				"       fc-patch plt|resolver BINARY NAME\n"
+				"       fc-patch bin-target|bin-into OUT\n");
 		return 2;
 	}
 	struct fc_manifest m;
