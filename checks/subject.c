@@ -243,7 +243,9 @@ enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
 	 * its stubs; others may come. A compiler's tail-call-only function
 	 * without debug info looks the same, and is then taken for a thunk:
 	 * a call through it must still reach a function entry. */
-	if (y->size > FC_STUB_MAX)
+	/* A global symbol is an input's: linkers give their thunks local
+	 * ones, when any. */
+	if (y->size > FC_STUB_MAX || y->bind != STB_LOCAL)
 		return FC_STUB_NO;
 	const uint8_t *code = fc_image_ptr(im, y->addr, y->size);
 	if (!code)
@@ -260,10 +262,23 @@ enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
 		if (last == FC_INSN_JUMP_IND)
 			break; /* a literal may follow (lld's LDR+BR+.quad) */
 	}
-	bool one_jump = n == 1 && last == FC_INSN_JUMP && w.off == y->size;
-	if (one_jump)
-		return FC_STUB_SHAPED;
-	return last == FC_INSN_JUMP_IND && scratch_jump(im->t, &in) ? FC_STUB_SHAPED : FC_STUB_NO;
+	/* A tail call of an undefined weak function looks the same, and the
+	 * linker sends it to the next instruction or to 0 (libstdc++'s
+	 * _txnal_cow_string_c_str, a B to _ITM_RU8): a function. */
+	uint64_t d = 0;
+	if (n == 1 && last == FC_INSN_JUMP && w.off == y->size)
+		return in.dest == y->addr + in.len || !in.dest ? FC_STUB_NO : FC_STUB_SHAPED;
+	if (last != FC_INSN_JUMP_IND || !scratch_jump(im->t, &in))
+		return FC_STUB_NO;
+	for (unsigned k = 0; k < im->t->nforms; k++) {
+		const struct fc_form *f = &im->t->forms[k];
+		unsigned ni;
+		if ((f->sem == FC_SEM_JUMP || f->sem == FC_SEM_CALL) &&
+		    im->t->seq_len(f, code, y->size, y->addr, &ni) &&
+		    im->t->seq_dest(f, code, y->size, y->addr, &d))
+			return d && fc_image_executable(im, d) ? FC_STUB_SHAPED : FC_STUB_NO;
+	}
+	return FC_STUB_SHAPED;
 }
 
 /* The most an unsized function symbol is taken to run to the next one. */

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../core/util.h"
+#include "../link/linker_table.h"
 #include "emu.h"
 #include "image.h"
 
@@ -568,6 +569,7 @@ struct plt_run {
 	bool found, first_only, called;
 	size_t slot;
 	uint64_t sp;        /* SP at the start */
+	uint64_t start;     /* where the way starts */
 };
 
 static int plt_of(const struct fc_dyninfo *d, uint64_t a)
@@ -599,6 +601,19 @@ static void plt_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
 	(void)size;
 	struct plt_run *r = ((struct fc_image *)ud)->dyn.plt_cur;
+	/* The way entered a function before any PLT entry (glibc's
+	 * call_weak_fn, reached through an anonymous thunk, itself calls
+	 * __gmon_start__ through the PLT): the call arrives at that function,
+	 * which is all this way says. */
+	if (!r->entry && addr != r->start && plt_of(&r->im->dyn, addr) < 0) {
+		const struct fc_sym *y = fc_syms_at(&r->im->syms, addr);
+		if (y && y->addr == addr && y->type == STT_FUNC && y->size &&
+		    !fc_is_linker_stub_name(y->name)) {
+			r->called = true;
+			uc_emu_stop(uc);
+			return;
+		}
+	}
 	r->block = addr;
 	if (!r->entry && plt_of(&r->im->dyn, addr) >= 0) {
 		/* Reached by jumps (a veneer on the way) only: what a call in
@@ -646,7 +661,7 @@ static void plt_run_from(struct fc_image *im, uint64_t a, bool first_only, struc
 	t->init_cpu(uc);
 	if (t->reg_ra >= 0)
 		uc_reg_write(uc, t->reg_ra, &im->until);
-	*r = (struct plt_run){.im = im, .block = a, .first_only = first_only};
+	*r = (struct plt_run){.im = im, .block = a, .first_only = first_only, .start = a};
 	uc_reg_read(uc, t->reg_sp, &r->sp);
 	void *outer = im->dyn.plt_cur;
 	im->dyn.plt_cur = r;

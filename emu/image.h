@@ -15,6 +15,7 @@ struct fc_sym {
 	const char *name;
 	uint8_t type; /* STT_* */
 	bool quiet;   /* found by name, never named in messages (.fc.s12, .L1) */
+	uint8_t bind; /* STB_*: a linker's thunks are local */
 };
 
 struct fc_syms {

@@ -77,7 +77,8 @@ static int load_table(struct fc_syms *s, Elf *elf, Elf_Scn *scn, const GElf_Shdr
 		 * the code. */
 		bool quiet = !strncmp(name, ".fc.", 4) || !strncmp(name, ".L", 2) ||
 			     sym.st_shndx == SHN_ABS || sym.st_value == 0;
-		s->v[s->n++] = (struct fc_sym){sym.st_value, sym.st_size, name, (uint8_t)type, quiet};
+		s->v[s->n++] = (struct fc_sym){sym.st_value, sym.st_size, name, (uint8_t)type, quiet,
+					       (uint8_t)GELF_ST_BIND(sym.st_info)};
 	}
 	return 0;
 }
@@ -225,7 +226,8 @@ static void fde_functions(struct fc_syms *s, Elf *elf, char ***names, size_t *nn
 		*names = fc_xrealloc(*names, (*nnames + 1) * sizeof **names);
 		(*names)[(*nnames)++] = nm;
 		s->v = fc_xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-		s->v[s->n++] = (struct fc_sym){lo, hi - lo, nm, STT_FUNC, false};
+		/* Compiled code (it has CFI): never taken for a thunk. */
+		s->v[s->n++] = (struct fc_sym){lo, hi - lo, nm, STT_FUNC, false, STB_GLOBAL};
 	}
 	free(dfun);
 	free(r);
