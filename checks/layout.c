@@ -1,5 +1,6 @@
 /* layout: segments and sections agree (verify/layout.c): what a loader
- * maps, what a debugger reads, and the entry point. */
+ * maps, what a debugger reads, and the entry point; in a binary, function
+ * symbols that do not overlap. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 
@@ -10,6 +11,10 @@
 static int run(struct fc_subject *s, struct fc_check_result *r)
 {
 	fc_layout_check(&s->im, &r->f);
+	/* A binary's function symbols that overlap (found while reading
+	 * them: checks/subject.c) break every tool that maps an address to
+	 * its function. */
+	fc_findings_take(&r->f, &s->scan);
 	r->checked = 1;
 	r->failed = r->f.fails ? 1 : 0;
 	r->summary = fc_xasprintf("%" PRIu64 " findings, %" PRIu64 " notes", r->f.fails,

@@ -3,6 +3,7 @@
 #include "subject.h"
 
 #include <ctype.h>
+#include <elfutils/libdw.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +228,7 @@ static bool scratch_jump(const struct target *t, const struct fc_insn *in)
 	return false;
 }
 
-enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
+enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y, Dwarf_CFI *cfi)
 {
 	if (fc_is_linker_stub_name(y->name))
 		return FC_STUB_NAMED;
@@ -247,6 +248,17 @@ enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y)
 	 * ones, when any. */
 	if (y->size > FC_STUB_MAX || y->bind != STB_LOCAL)
 		return FC_STUB_NO;
+	/* Nor one that has an FDE of its own: a compiler wrote that (mold
+	 * gives libstdc++'s _txnal_cow_string_c_str, a tail call through the
+	 * GOT, a local symbol). Linkers write no CFI for their thunks. */
+	Dwarf_Frame *fr;
+	Dwarf_Addr flo, fhi;
+	if (cfi && dwarf_cfi_addrframe(cfi, y->addr, &fr) == 0) {
+		bool own = dwarf_frame_info(fr, &flo, &fhi, NULL) >= 0 && flo == y->addr;
+		free(fr);
+		if (own)
+			return FC_STUB_NO;
+	}
 	const uint8_t *code = fc_image_ptr(im, y->addr, y->size);
 	if (!code)
 		return FC_STUB_NO;
@@ -327,6 +339,7 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 	s->ifunc_calls = fc_xcalloc(im->dyn.nifuncs + 1, sizeof *s->ifunc_calls);
 	const struct fc_lines *lines = fc_subject_lines(s);
 	bool by_dwarf = lines->have && lines->nsubs > 0;
+	Dwarf_CFI *cfi = dwarf_getcfi_elf(im->elf);
 	struct fn *fns = fc_xcalloc(im->syms.n + 1, sizeof *fns);
 	size_t nf = 0;
 	for (size_t i = 0; i < im->syms.n; i++) {
@@ -336,8 +349,9 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 			continue;
 		/* A label of hand-written assembly without .type (glibc's
 		 * load_gp on RISC-V) is a function where it is no place inside
-		 * one. */
-		if (y->type == STT_NOTYPE && inside_sized(&im->syms, i))
+		 * one; a sized untyped symbol is not a label (farcall's own
+		 * padding). */
+		if (y->type == STT_NOTYPE && (y->size || inside_sized(&im->syms, i)))
 			continue;
 		/* Hand-written assembly may leave st_size 0 (glibc's _init and
 		 * _fini): the function runs to the next symbol. */
@@ -359,7 +373,7 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 		/* Library code and hand-written assembly have no debug info and
 		 * are functions all the same: only what the linker made is not. */
 		enum fc_stub st = by_dwarf && fc_lines_sub(lines, y->addr) ? FC_STUB_NO
-									   : fc_linker_stub(im, y);
+									   : fc_linker_stub(im, y, cfi);
 		if (st != FC_STUB_NO) {
 			s->nthunks++;
 			s->nthunks_shaped += st == FC_STUB_SHAPED;
@@ -370,6 +384,19 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 		fns[nf++] = (struct fn){y->addr, y->size, y->name};
 	}
 	qsort(fns, nf, sizeof *fns, fc_cmp_key64);
+	/* A function runs to the next one at most. A symbol size that runs
+	 * into the next function is the linker's finding (mold 1.10 relaxes
+	 * RISC-V code and leaves st_size as it was), and the checks must not
+	 * walk on into the next function with the first one's CFI. */
+	for (size_t i = 0; i + 1 < nf; i++)
+		if (fns[i].addr + fns[i].size > fns[i + 1].addr) {
+			uint64_t over = fns[i].addr + fns[i].size - fns[i + 1].addr;
+			fc_find(&s->scan, FC_SEV_FAIL, fns[i].name, fns[i + 1].addr - fns[i].addr,
+				fns[i + 1].addr, "%s: %s: its symbol's size 0x%" PRIx64 " runs 0x%"
+				PRIx64 " bytes into %s (0x%" PRIx64 ")", path, fns[i].name, fns[i].size,
+				over, fns[i + 1].name, fns[i + 1].addr);
+			fns[i].size = fns[i + 1].addr - fns[i].addr;
+		}
 
 	/* A Go binary's trampolines may also use what Go's linker uses
 	 * (riscv64: t6). */
@@ -417,6 +444,8 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 	fc_manifest_fix_names(m, offs, NULL);
 	free(offs);
 	free(fns);
+	if (cfi)
+		dwarf_cfi_end(cfi);
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 #include "../verify/lines.h"
 #include "check.h"
 
+#include <elfutils/libdw.h>
+
 struct fc_subject_opts {
 	unsigned jobs;
 	bool cfi_strict;   /* binaries: CFI exact at every instruction */
@@ -64,7 +66,9 @@ struct fc_subject {
  * A symbol with debug info is a function whatever it looks like. */
 enum fc_stub { FC_STUB_NO, FC_STUB_NAMED, FC_STUB_SHAPED };
 #define FC_STUB_MAX 24
-enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y);
+/* cfi (the binary's .eh_frame, or NULL): a symbol with an FDE of its own
+ * is a compiler's. */
+enum fc_stub fc_linker_stub(const struct fc_image *im, const struct fc_sym *y, Dwarf_CFI *cfi);
 
 /* CASEDIR's manifest (C or Go, by what the directory holds) and its linked
  * output OUT. After a one-line message naming the file: -1 when the case
