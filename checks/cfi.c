@@ -39,13 +39,16 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 		uint64_t entry = fc_subject_entries(s)[s->cfi_fi[x->func]];
 		fc_find(&r->f, FC_SEV_FAIL, fn, x->at - entry, x->at, "%s: %s", s->path, x->msg);
 	}
+	/* A compiler's synchronous tables disagree between calls in most of
+	 * its functions: the first few say what it looks like, the count says
+	 * how many (they are all in --json). */
 	for (size_t i = 0; i < cx->nnotes; i++) {
 		const struct fc_cfi_fail *x = &cx->notes[i];
 		const char *fn = s->m.funcs[s->cfi_fi[x->func]].name;
 		uint64_t entry = fc_subject_entries(s)[s->cfi_fi[x->func]];
 		fc_find(&r->f, FC_SEV_NOTE, fn, x->at - entry, x->at,
-			"%s: %s (exact only at the entry, calls and row starts: synchronous unwind "
-			"tables; --cfi-strict fails it)", s->path, x->msg);
+			"%s: %s (exact only at the entry, calls and row starts, or not entered by "
+			"a call; --cfi-strict fails it)", s->path, x->msg);
 	}
 	char extra[200] = "";
 	if (cr->no_fde || cx->imprecise)

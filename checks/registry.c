@@ -138,20 +138,36 @@ json_t *fc_checks_json(const struct fc_check_result *res, size_t max_findings)
 	return j;
 }
 
+/* Notes printed per check on the terminal. */
+#define FC_NOTES_SHOWN 3
+
 void fc_checks_print(FILE *f, const char *path, const struct fc_check_result *res, size_t max)
 {
 	for (size_t i = 0; i < fc_checks_count(); i++) {
 		const struct fc_check_result *r = &res[i];
-		for (size_t k = 0; k < r->f.n && k < max; k++) {
+		/* Fails first, as many as asked; of the notes a few: they harm
+		 * nothing, and --json has them all. */
+		size_t shown = 0, notes = 0;
+		for (size_t k = 0; k < r->f.n && shown < max; k++) {
 			const struct fc_finding *x = &r->f.v[k];
-			fprintf(f, "%s%s\n", x->sev == FC_SEV_NOTE ? "note: " : "", x->msg);
+			if (x->sev != FC_SEV_FAIL)
+				continue;
+			fprintf(f, "%s\n", x->msg);
 			if (x->detail)
 				fputs(x->detail, f);
+			shown++;
 		}
-		uint64_t all = r->f.fails + r->f.notes;
-		if (all > max)
+		for (size_t k = 0; k < r->f.n && notes < FC_NOTES_SHOWN && notes < max; k++)
+			if (r->f.v[k].sev == FC_SEV_NOTE) {
+				fprintf(f, "note: %s\n", r->f.v[k].msg);
+				notes++;
+			}
+		if (r->f.fails > shown)
 			fprintf(f, "%s: %s: ... and %" PRIu64 " more findings\n", path,
-				fc_check_at(i)->name, all - (max < r->f.n ? max : r->f.n));
+				fc_check_at(i)->name, r->f.fails - shown);
+		if (r->f.notes > notes)
+			fprintf(f, "%s: %s: ... and %" PRIu64 " more notes\n", path,
+				fc_check_at(i)->name, r->f.notes - notes);
 	}
 	for (size_t i = 0; i < fc_checks_count(); i++) {
 		const struct fc_check_result *r = &res[i];
