@@ -122,7 +122,17 @@ for arch in arm64 amd64 riscv64; do
 				>"$bin.link" 2>&1 || { cat "$bin.link"; die "$ld cannot link the $arch $mode program"; }
 			st=0
 			"$FARCALL" check "$bin" >"$bin.check" 2>&1 || st=$?
-			# Every correct output passes, glibc's own code included.
+			# Every correct output passes, glibc's own code included; but
+			# mold 1.10.1 relaxes RISC-V code (libgcc's, here) and leaves
+			# st_size as it was: overlapping function symbols, a finding.
+			if [ $arch = riscv64 ] && [ $ld = mold ] && [ $mode = static ]; then
+				[ $st -eq 1 ] || { cat "$bin.check"; die "check exited $st on $bin, expected 1 (mold's st_size)"; }
+				sed -n "s|^$bin: \([^ ]*: \)|\1|p" "$bin.check" |
+					grep -Ev "^(calls|data|lines|cfi|frames|layout|kept_relocs|callsites|ifunc|dynamic): " |
+					grep -v "its symbol's size 0x[0-9a-f]* runs 0x[0-9a-f]* bytes into" &&
+					die "$bin: a finding that is not mold's st_size"
+				st=0
+			fi
 			[ $st -eq 0 ] || { cat "$bin.check"; die "check exited $st on $bin, expected 0"; }
 			grep -q "^$bin: calls: [1-9][0-9]* found by disassembly, 0 failed" "$bin.check" ||
 				{ cat "$bin.check"; die "$bin: no call checked, or calls failed"; }
