@@ -16,7 +16,13 @@
  * Calls are stepped over: the call is compared and then not executed, PC
  * goes to the instruction after the call sequence (RISC-V AUIPC+JALR as the
  * target's forms describe it), SP as it was, and the link register (arm64,
- * riscv64) holding that address, as it would after a real call returned.
+ * riscv64) holding that address, as it would after a real call returned;
+ * the return register points into memory of its own (a "heap"), never
+ * into the caller's frame. Functions store only where a program can: the
+ * stack and the writable segments; the stack below the CFA starts zeroed
+ * for each function, so what a stepped-over callee did not initialise is
+ * not what an earlier function left there; and libdw reads the CFI from
+ * the file, not from the pages the functions run on.
  * A return, a trap, a direct jump out of the function (a tail call), or
  * arriving outside the function any other way ends the path; so does an
  * emulation fault and FC_CFI_MAX_INSNS instructions (loops). Conditional
@@ -54,6 +60,7 @@
 #include "../emu/emu.h"
 
 #define NROWS 16 /* rows cached per function */
+#define FC_CFI_HEAP 0x10000 /* bytes of memory for stepped-over calls' results */
 #define NCALLF 8 /* call forms of a target */
 
 enum rule {
@@ -94,6 +101,7 @@ struct cst {
 	struct fc_cfi_result *r;
 	struct fc_cfi_extra *x;
 	size_t failcap, notecap;
+	Elf *cfi_elf;     /* the file as it is, for libdw (see slice_open) */
 	Dwarf *dw;
 	Dwarf_CFI *eh, *cfi[2];
 	unsigned ncfi;
@@ -109,6 +117,10 @@ struct cst {
 	unsigned ncallf;
 	uint64_t *noret;  /* sorted: functions that do not return, and their thunks */
 	size_t nnoret;
+	/* What a stepped-over call returns a pointer into (see on_code). */
+	uint64_t heap_lo, heap_ptr;
+	bool heap_dirty;
+	uint64_t sp_low; /* the lowest SP since the stack was last cleared */
 	struct fc_progress prog;
 	bool progress;
 	/* the function under way */
@@ -392,15 +404,36 @@ static bool special_entry(const char *n)
 	return false;
 }
 
+/* Code whose CFI leaves instructions out on purpose: glibc's clone and
+ * clone3 on x86-64 (sysdeps/unix/sysv/linux/x86_64/clone.S, clone3.S) end
+ * their FDE before the system call that starts the child ("because in the
+ * child the unwind info will be wrong") and start another only at the
+ * child's entry, with the return address undefined; the parent's way from
+ * the system call to its RET has no CFI. No CFI there is a note; what CFI
+ * they have is held to as anywhere. */
+static bool cfi_gap_by_design(const char *n)
+{
+	static const char *const names[] = {"__clone", "clone", "__clone3"};
+	if (!n)
+		return false;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
 /* Record the first wrong instruction of the function under way: a
  * failure, or (at an instruction only asynchronous unwind tables promise
- * and without `strict`, or in a routine not entered by a call) a note. */
+ * and without `strict`, or in a routine not entered by a call, or where
+ * a routine has no CFI by design) a note. */
 static void wrong(struct cst *s, uint64_t pc, bool hard, enum fc_cfi_why why, int64_t got,
 		  int64_t want, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 static void wrong(struct cst *s, uint64_t pc, bool hard, enum fc_cfi_why why, int64_t got,
 		  int64_t want, const char *fmt, ...)
 {
-	if (hard && !s->o->strict && special_entry(s->f[s->cur].name))
+	if (hard && !s->o->strict &&
+	    (special_entry(s->f[s->cur].name) ||
+	     (why == FC_CFI_NO_FDE && cfi_gap_by_design(s->f[s->cur].name))))
 		hard = false;
 	if (s->failed || (!hard && s->noted))
 		return;
@@ -471,6 +504,8 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 	hard = hard || pc == w->lo || s->past;
 	uint64_t sp;
 	uc_reg_read(s->im.uc, t->reg_sp, &sp);
+	if (sp < s->sp_low)
+		s->sp_low = sp;
 	int64_t real = (int64_t)(s->cfa - sp);
 	if (real > s->max_real)
 		s->max_real = real;
@@ -592,6 +627,24 @@ static void finish(struct cst *s)
 	s->active = false;
 }
 
+/* Zero the stack that the functions before used, around `cfa`: what a
+ * stepped-over callee would have initialised through a pointer into its
+ * caller's frame (luaL_buffinit's buffer: its pointer and length) is then
+ * 0, not what an earlier function left there, and a store through it
+ * faults instead of landing in this function's frame, on its saved return
+ * address. The red zone and stores just below SP are covered by the
+ * margin. */
+static void clear_stack(struct cst *s, uint64_t cfa)
+{
+	static const uint8_t zero[4096];
+	uint64_t lo = s->sp_low < cfa - 0x4000 ? s->sp_low : cfa - 0x4000;
+	lo = lo > s->im.stack_lo + 0x1000 ? (lo - 0x1000) & ~(uint64_t)0xfff : s->im.stack_lo;
+	uint64_t hi = cfa + 0x1000 < s->im.stack_hi ? cfa + 0x1000 : s->im.stack_hi;
+	for (uint64_t a = lo; a < hi; a += sizeof zero)
+		uc_mem_write(s->im.uc, a, zero, hi - a < sizeof zero ? hi - a : sizeof zero);
+	s->sp_low = cfa;
+}
+
 /* Set up function i: false when it cannot run (no code, no FDE). */
 static bool begin(struct cst *s, size_t i)
 {
@@ -638,12 +691,18 @@ static bool begin(struct cst *s, size_t i)
 	s->lo = f->entry;
 	s->hi = f->entry + f->size;
 	s->steps = 0;
+	if (s->heap_dirty) {
+		static const uint8_t zero[FC_CFI_HEAP];
+		uc_mem_write(s->im.uc, s->heap_lo, zero, sizeof zero);
+		s->heap_dirty = false;
+	}
 	/* A sentinel of its own, so that what an earlier function left on the
 	 * stack never passes for this one's return address. */
 	s->sentinel = 0x5e17000000000000ULL ^ ((uint64_t)i << 4);
 	uint64_t sp = (s->im.stack_lo + s->im.stack_hi) / 2;
 	s->cfa = sp;
 	uc_engine *uc = s->im.uc;
+	clear_stack(s, sp);
 	t->init_cpu(uc);
 	uc_reg_write_batch(uc, s->ids, s->basep, (int)s->nreg);
 	if (t->reg_ra >= 0) {
@@ -776,11 +835,21 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		return;
 	}
 	if (call) {
-		/* Stepped over: as if the callee returned at once. */
+		/* Stepped over: as if the callee returned at once, and returned
+		 * a pointer to memory of its own. What the return register held
+		 * before the call is often a pointer into this function's frame
+		 * (an argument: the std::string a constructor builds, the buffer
+		 * _M_create allocates), and a function stores through what a
+		 * callee returns (the new object, the new buffer): left as it
+		 * was, those stores rewrote the saved return address. */
 		uint64_t ret = addr + len;
 		s->x->calls++;
 		if (t->reg_ra >= 0)
 			uc_reg_write(uc, t->reg_ra, &ret);
+		if (s->heap_lo && t->ifunc) {
+			uc_reg_write(uc, t->ifunc->reg_ret, &s->heap_ptr);
+			s->heap_dirty = true;
+		}
 		uc_reg_write(uc, t->reg_pc, &ret);
 		return;
 	}
@@ -796,19 +865,54 @@ static int slice_open(struct cst *s, const char *path, const struct target *t)
 	s->im_open = true;
 	s->t = s->im.t;
 	s->noret = fc_noreturn_addrs(&s->im.syms, &s->nnoret);
-	/* Functions store to their stack frames and their data. */
+	/* Functions store to their stack frames and their data: the stack and
+	 * the segments the program headers make writable, nothing else. The
+	 * loader maps the file's own pages for Unicorn, and the stores of
+	 * functions run with made-up registers and callees that never ran go
+	 * anywhere a pointer they read from memory not yet set up says: a PIE
+	 * is mapped at 0, so a null pointer (a global that a constructor
+	 * stepped over would have set) is its ELF header, and storing there
+	 * rewrote the program headers libdw finds .eh_frame by; stores to code
+	 * would change what later functions run. A store the program's own
+	 * mapping refuses is a fault here too, and ends the path. */
 	uc_mem_region *reg;
 	uint32_t nr;
 	if (uc_mem_regions(s->im.uc, &reg, &nr) == UC_ERR_OK) {
-		for (uint32_t i = 0; i < nr; i++)
-			uc_mem_protect(s->im.uc, reg[i].begin, reg[i].end - reg[i].begin + 1,
-				       reg[i].perms | UC_PROT_WRITE);
+		for (uint32_t i = 0; i < nr; i++) {
+			uint64_t lo = reg[i].begin, hi = reg[i].end + 1;
+			bool w = lo < s->im.stack_hi && hi > s->im.stack_lo;
+			for (size_t k = 0; k < s->im.nsegs && !w; k++)
+				w = s->im.segs[k].writable && lo < s->im.segs[k].hi &&
+				    hi > s->im.segs[k].lo;
+			if (w)
+				uc_mem_protect(s->im.uc, lo, hi - lo, reg[i].perms | UC_PROT_WRITE);
+		}
 		uc_free(reg);
 	}
-	s->eh = dwarf_getcfi_elf(s->im.elf);
+	/* The memory a stepped-over call returns a pointer into: past
+	 * everything mapped, 1 MiB away from it. */
+	uint64_t top = 0;
+	if (uc_mem_regions(s->im.uc, &reg, &nr) == UC_ERR_OK) {
+		for (uint32_t i = 0; i < nr; i++)
+			if (reg[i].end + 1 > top)
+				top = reg[i].end + 1;
+		uc_free(reg);
+		uint64_t lo = ((top + 0xfffff) & ~(uint64_t)0xfffff) + 0x100000;
+		if (lo > top && uc_mem_map(s->im.uc, lo, FC_CFI_HEAP,
+					   UC_PROT_READ | UC_PROT_WRITE) == UC_ERR_OK) {
+			s->heap_lo = lo;
+			s->heap_ptr = lo + FC_CFI_HEAP / 2;
+		}
+	}
+	/* libdw reads the CFI from a mapping of its own, as the file is:
+	 * whatever the functions store into the image's pages cannot change
+	 * what it finds. */
+	s->cfi_elf = elf_begin(s->im.fd, ELF_C_READ_MMAP, NULL);
+	Elf *e = s->cfi_elf ? s->cfi_elf : s->im.elf;
+	s->eh = dwarf_getcfi_elf(e);
 	if (s->eh)
 		s->cfi[s->ncfi++] = s->eh;
-	s->dw = dwarf_begin_elf(s->im.elf, DWARF_C_READ, NULL);
+	s->dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
 	Dwarf_CFI *dbg = s->dw ? dwarf_getcfi(s->dw) : NULL;
 	if (dbg)
 		s->cfi[s->ncfi++] = dbg;
@@ -825,6 +929,9 @@ static void slice_close(struct cst *s)
 	if (s->dw)
 		dwarf_end(s->dw);
 	s->dw = NULL;
+	if (s->cfi_elf)
+		elf_end(s->cfi_elf);
+	s->cfi_elf = NULL;
 	if (s->im_open)
 		fc_image_close(&s->im);
 	s->im_open = false;
