@@ -31,7 +31,7 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 	r->checked = c->calls;
 	r->failed = c->calls_failed;
 	const char *hop = s->kind == FC_KIND_GO ? "trampolines" : "thunks";
-	char extra[160] = "";
+	char extra[256] = "";
 	if (s->kind == FC_KIND_GO) {
 		/* The edges the source makes that no call stands for, and calls
 		 * it does not make, are this check's too. */
@@ -40,9 +40,15 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 		snprintf(extra, sizeof extra, "; %" PRIu64 " edges: %" PRIu64 " not at their line, %"
 			 PRIu64 " unexpected, %" PRIu64 " functions missing", s->go->edges,
 			 s->go->edges_missing, s->go->edges_unexpected, s->go->funcs_missing);
-	} else if (s->kind == FC_KIND_BINARY && s->weak_calls) {
-		snprintf(extra, sizeof extra, "; %" PRIu64 " calls to undefined weak functions "
-			 "(to 0) not executed", s->weak_calls);
+	} else if (s->kind == FC_KIND_BINARY) {
+		int k = 0;
+		if (s->weak_calls)
+			k += snprintf(extra + k, sizeof extra - (size_t)k, "; %" PRIu64 " calls to "
+				      "undefined weak functions (to 0) not executed", s->weak_calls);
+		if (s->unnamed_hops && k >= 0 && (size_t)k < sizeof extra)
+			snprintf(extra + k, sizeof extra - (size_t)k, "; %" PRIu64 " through code no "
+				 "symbol covers (stubs of no known shape: to any function entry)",
+				 s->unnamed_hops);
 	}
 	/* Relaxed: shorter than the form the generator wrote. Nobody knows
 	 * what a compiler wrote before the link, so only a generated case says. */
@@ -59,6 +65,11 @@ static int run(struct fc_subject *s, struct fc_check_result *r)
 			       "via_thunk", (json_int_t)c->via_thunk, "thunks",
 			       (json_int_t)c->thunks, "relaxed", (json_int_t)relaxed,
 			       "sites_per_s", c->seconds > 0 ? (double)c->checked / c->seconds : 0.0);
+	if (s->kind == FC_KIND_BINARY) {
+		json_object_set_new(r->figures, "weak_calls", json_integer((json_int_t)s->weak_calls));
+		json_object_set_new(r->figures, "unnamed_hops",
+				    json_integer((json_int_t)s->unnamed_hops));
+	}
 	/* The output's own figures, whichever check finds them. */
 	json_object_set_new(s->figures, "thunks", json_integer((json_int_t)c->thunks));
 	json_object_set_new(s->figures, "via_thunk", json_integer((json_int_t)c->via_thunk));

@@ -171,8 +171,15 @@ static bool call_target(struct fc_subject *s, const struct fn *fns, size_t nf, s
 		return true;
 	}
 	int in = inside_fn(fns, nf, d);
-	if (in < 0)
-		return true; /* a thunk or PLT entry that names nothing: any entry */
+	if (in < 0) {
+		/* A thunk or PLT entry that names nothing: any function entry.
+		 * Code that no symbol covers at all (gold's stubs, a stripped
+		 * binary's) is of no shape we know: counted and said. */
+		const struct fc_sym *st = fc_syms_at(y, d);
+		if (!st || d < st->addr || (st->size && d >= st->addr + st->size))
+			s->unnamed_hops++;
+		return true;
+	}
 	const struct fc_sym *sy = fc_syms_at(y, d);
 	bool multi = sy && fc_multi_entry(sy->name);
 	if ((size_t)in == fi || multi) {

@@ -37,6 +37,7 @@ struct fc_subject {
 	uint64_t nthunks;        /* binaries: code symbols that are the linker's */
 	uint64_t nthunks_shaped; /* ...of which known by their shape, not their name */
 	uint64_t weak_calls;     /* calls to undefined weak functions, not checked */
+	uint64_t unnamed_hops;   /* calls whose first hop is code no symbol covers */
 	struct fc_findings scan; /* binaries and Go: what was found while building m */
 	struct fc_go_scan *go;   /* FC_KIND_GO: the edges and lines matched */
 	/* Binaries: calls whose way goes through a PLT or IPLT entry, held to
