@@ -297,6 +297,17 @@ static const char *ifunc_name(const struct fc_image *im, uint64_t addr)
 	return best;
 }
 
+/* Every register as every site starts, as emu sets them. */
+static void baseline_regs(struct fc_image *im)
+{
+	const struct target *t = im->t;
+	uint64_t vals[64] = {0};
+	fc_emu_baseline(im, vals);
+	for (unsigned i = 0; i < t->ngprs && i < 64; i++)
+		uc_reg_write(im->uc, t->gprs[i], &vals[i]);
+	t->init_cpu(im->uc);
+}
+
 /* Run the resolver of f as glibc would call it; f->impl or f->why. */
 static void run_resolver(struct fc_image *im, struct fc_ifunc *f, uint64_t *budget)
 {
@@ -319,11 +330,7 @@ static void run_resolver(struct fc_image *im, struct fc_ifunc *f, uint64_t *budg
 	}
 	uc_engine *uc = im->uc;
 	/* Registers: the baseline every site starts from, then the ABI's. */
-	uint64_t vals[64] = {0};
-	fc_emu_baseline(im, vals);
-	for (unsigned i = 0; i < t->ngprs && i < 64; i++)
-		uc_reg_write(uc, t->gprs[i], &vals[i]);
-	t->init_cpu(uc);
+	baseline_regs(im);
 	uint64_t sp = (im->stack_lo + im->stack_hi) / 2;
 	uint64_t argp = im->stack_hi - 64;
 	uint64_t arg[3] = {24, abi->hwcap, abi->hwcap2};
@@ -654,11 +661,7 @@ static void plt_run_from(struct fc_image *im, uint64_t a, bool first_only, struc
 {
 	const struct target *t = im->t;
 	uc_engine *uc = im->uc;
-	uint64_t vals[64] = {0};
-	fc_emu_baseline(im, vals);
-	for (unsigned i = 0; i < t->ngprs && i < 64; i++)
-		uc_reg_write(uc, t->gprs[i], &vals[i]);
-	t->init_cpu(uc);
+	baseline_regs(im);
 	if (t->reg_ra >= 0)
 		uc_reg_write(uc, t->reg_ra, &im->until);
 	*r = (struct plt_run){.im = im, .block = a, .first_only = first_only, .start = a};

@@ -76,11 +76,7 @@ broken() {
 
 n=0
 for arch in arm64 amd64 riscv64; do
-	case $arch in
-	arm64) triple=aarch64-linux-gnu ;;
-	amd64) triple=x86_64-linux-gnu ;;
-	riscv64) triple=riscv64-linux-gnu ;;
-	esac
+	triple=$(triple_of $arch)
 	obj="$W/$arch.o"
 	# -fasynchronous-unwind-tables: .eh_frame on every arch (clang 14
 	# writes only .debug_frame for riscv64 by default).

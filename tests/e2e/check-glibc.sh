@@ -93,11 +93,7 @@ broken_plt() {
 
 nbin=0 nneg=0
 for arch in arm64 amd64 riscv64; do
-	case $arch in
-	arm64) triple=aarch64-linux-gnu ;;
-	amd64) triple=x86_64-linux-gnu ;;
-	riscv64) triple=riscv64-linux-gnu ;;
-	esac
+	triple=$(triple_of $arch)
 	# The target's glibc (libc6-dev-<arch>-cross, or the host's for amd64).
 	if ! clang-14 --target=$triple -static -o "$W/probe-$arch" "$W/hello.c" >"$W/probe-$arch.log" 2>&1; then
 		echo "$arch: no glibc to build against: $(tail -n 1 "$W/probe-$arch.log")"

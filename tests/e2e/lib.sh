@@ -13,6 +13,14 @@ need_linker() {
 have_linker() {
 	"$FARCALL" linkers --arch "${2:-arm64}" | awk -v n="$1" '$1 == n { found = 1 } END { exit !found }'
 }
+# The GNU triple of an arch, for clang --target and the cross tools.
+triple_of() {
+	case $1 in
+	arm64) echo aarch64-linux-gnu ;;
+	amd64) echo x86_64-linux-gnu ;;
+	riscv64) echo riscv64-linux-gnu ;;
+	esac
+}
 # The linkers of objects (Go's toolchain, listed as "go", builds Go cases).
 linkers_for() {
 	"$FARCALL" linkers --arch "$1" | awk '$1 != "go" { print $1 }'
