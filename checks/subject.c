@@ -390,7 +390,7 @@ int fc_subject_open_binary(struct fc_subject *s, const char *path,
 			continue; /* an alias */
 		fns[nf++] = (struct fn){y->addr, y->size, y->name};
 	}
-	qsort(fns, nf, sizeof *fns, fc_cmp_key64);
+	fc_qsort(fns, nf, sizeof *fns, fc_cmp_key64);
 	/* A function runs to the next one at most. A symbol size that runs
 	 * into the next function is the linker's finding (mold 1.10 relaxes
 	 * RISC-V code and leaves st_size as it was), and the checks must not

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -99,5 +100,14 @@ static inline uint64_t fc_rng_below(uint64_t *s, uint64_t n)
 
 /* getopt_long wants its state reset between subcommands of one process. */
 void fc_getopt_reset(void);
+
+/* qsort, but for none or one element, where the base may be NULL (which
+ * qsort's contract forbids even then). */
+static inline void fc_qsort(void *base, size_t n, size_t size,
+			    int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 #endif

@@ -508,7 +508,7 @@ static void eng_init(struct eng *e, struct fc_image *im, const struct fc_manifes
 		if (p && p->size)
 			e->ranges[e->nranges++] = (struct range){p->addr, p->addr + p->size, UINT32_MAX};
 	}
-	qsort(e->ranges, e->nranges, sizeof *e->ranges, by_lo);
+	fc_qsort(e->ranges, e->nranges, sizeof *e->ranges, by_lo);
 	e->nreg = t->ngprs;
 	fc_emu_baseline(im, e->base);
 	e->ra_idx = e->sp_idx = -1;
@@ -831,8 +831,8 @@ int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned
 		free(x->fails);
 		free(x->thunk_addrs);
 	}
-	qsort(r->fails, r->nfails, sizeof *r->fails, by_site);
-	qsort(all, nthunks, sizeof *all, by_u64);
+	fc_qsort(r->fails, r->nfails, sizeof *r->fails, by_site);
+	fc_qsort(all, nthunks, sizeof *all, by_u64);
 	for (size_t k = 0; k < nthunks; k++)
 		r->thunks += k == 0 || all[k] != all[k - 1];
 	free(all);

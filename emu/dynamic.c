@@ -484,7 +484,7 @@ int fc_dyn_resolve(struct fc_image *im)
 	}
 	free(d->irels);
 	d->irels = NULL;
-	qsort(d->slots, d->nslots, sizeof *d->slots, by_slot);
+	fc_qsort(d->slots, d->nslots, sizeof *d->slots, by_slot);
 	return 0;
 }
 

@@ -208,7 +208,7 @@ static void fde_functions(struct fc_syms *s, Elf *elf, char ***names, size_t *nn
 	for (size_t j = 0; j < s->n; j++)
 		if (s->v[j].type == STT_FUNC)
 			dfun[nd++] = s->v[j].addr;
-	qsort(dfun, nd, sizeof *dfun, by_u64);
+	fc_qsort(dfun, nd, sizeof *dfun, by_u64);
 	for (size_t i = 0; i < nr; i++) {
 		uint64_t lo = r[2 * i], hi = r[2 * i + 1];
 		Dwarf_Frame *fr = NULL;
@@ -280,8 +280,8 @@ int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
 	for (size_t i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
-	qsort(s->v, s->n, sizeof *s->v, by_addr);
-	qsort(s->dmarks, s->ndmarks, sizeof *s->dmarks, by_u64);
+	fc_qsort(s->v, s->n, sizeof *s->v, by_addr);
+	fc_qsort(s->dmarks, s->ndmarks, sizeof *s->dmarks, by_u64);
 	s->hcap = 16;
 	while (s->hcap < s->n * 2)
 		s->hcap *= 2;

@@ -346,7 +346,7 @@ int fc_gen_go(const struct fc_gen_opts *o, const char *out, int quiet)
 	if (w < 0 || write_packages(src, &p, &m, &fcap, &ccap) < 0 ||
 	    write_main(src, &p, &m, &fcap, &ccap) < 0)
 		goto out;
-	qsort(m.calls, m.ncalls, sizeof *m.calls, cmp_call);
+	fc_qsort(m.calls, m.ncalls, sizeof *m.calls, cmp_call);
 	if (fc_go_manifest_save(tmp, &m) < 0 || fc_replace_dir(tmp, out) < 0)
 		goto out;
 	if (!quiet) {

@@ -138,7 +138,7 @@ void fc_against(const struct fc_case_result *v, size_t n, const char *new_name,
 		if (q->ch == CH_REGRESSED)
 			a->regressions++;
 	}
-	qsort(p, np, sizeof *p, by_change);
+	fc_qsort(p, np, sizeof *p, by_change);
 
 	char *md = NULL;
 	size_t mdlen = 0;

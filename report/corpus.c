@@ -193,7 +193,7 @@ int fc_corpus_load(const char *dir, struct fc_corpus *c)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, by_name);
+	fc_qsort(names, n, sizeof *names, by_name);
 	int r = 0;
 	c->s = fc_xcalloc(n ? n : 1, sizeof *c->s);
 	for (size_t i = 0; i < n; i++) {

@@ -773,7 +773,7 @@ uint64_t *fc_noreturn_addrs(const struct fc_syms *y, size_t *n)
 	for (size_t i = 0; i < y->n; i++)
 		if (y->v[i].name && noreturn_name(y->v[i].name))
 			v[k++] = y->v[i].addr;
-	qsort(v, k, sizeof *v, fc_cmp_key64);
+	fc_qsort(v, k, sizeof *v, fc_cmp_key64);
 	/* Trampolines whose name says they lead to one of those. */
 	size_t direct = k;
 	for (size_t i = 0; i < y->n && direct; i++) {
@@ -784,7 +784,7 @@ uint64_t *fc_noreturn_addrs(const struct fc_syms *y, size_t *n)
 				v[k++] = y->v[i].addr;
 		}
 	}
-	qsort(v, k, sizeof *v, fc_cmp_key64);
+	fc_qsort(v, k, sizeof *v, fc_cmp_key64);
 	*n = k;
 	return v;
 }

@@ -205,7 +205,7 @@ int fc_go_scan(struct fc_image *im, const struct fc_go_manifest *gm, const struc
 		ba[k] = (struct byaddr){y->addr, (uint32_t)i};
 	}
 	size_t nba = m->nfuncs;
-	qsort(ba, nba, sizeof *ba, fc_cmp_key64);
+	fc_qsort(ba, nba, sizeof *ba, fc_cmp_key64);
 	size_t scap = gm->ncalls + 16;
 	m->sites = fc_xcalloc(scap, sizeof *m->sites);
 	bool *matched = fc_xcalloc(gm->ncalls + 1, sizeof *matched);

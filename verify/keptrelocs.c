@@ -190,7 +190,7 @@ static void build_got(struct ctx *c)
 			c->got[c->ngot++] = (struct gslot){fc_rd64(p), a};
 		}
 	}
-	qsort(c->got, c->ngot, sizeof *c->got, by_value);
+	fc_qsort(c->got, c->ngot, sizeof *c->got, by_value);
 }
 
 /* The GOT entries holding v: [*first, *first + n). */
@@ -954,7 +954,7 @@ int fc_kept_relocs_check(struct fc_image *im, struct fc_kept_result *r)
 	c.nkinds = c.ops->nkinds;
 	c.kinds = fc_xcalloc(c.nkinds ? c.nkinds : 1, sizeof *c.kinds);
 	memcpy(c.kinds, c.ops->kinds, c.nkinds * sizeof *c.kinds);
-	qsort(c.kinds, c.nkinds, sizeof *c.kinds, by_type);
+	fc_qsort(c.kinds, c.nkinds, sizeof *c.kinds, by_type);
 	int npass = 1;
 	for (size_t i = 0; i < c.nkinds; i++)
 		if ((c.kinds[i].cls & ~FC_KEPT_PAIR_HI) == FC_KEPT_PAIR_LO)
@@ -963,7 +963,7 @@ int fc_kept_relocs_check(struct fc_image *im, struct fc_kept_result *r)
 	 * relocation of every high half is known. */
 	for (int pass = 0; pass < npass; pass++) {
 		if (pass == 1)
-			qsort(c.hi, c.nhi, sizeof *c.hi, fc_cmp_key64);
+			fc_qsort(c.hi, c.nhi, sizeof *c.hi, fc_cmp_key64);
 		for (size_t s = 0; s < nks; s++)
 			for (size_t i = 0; i < ks[s].nrel; i++) {
 				struct krel k;

@@ -340,9 +340,9 @@ static int cmp_overrun(const void *a, const void *b)
 
 void fc_lines_sort(struct fc_lines *l)
 {
-	qsort(l->spans, l->nspans, sizeof *l->spans, fc_cmp_key64);
-	qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
-	qsort(l->overruns, l->noverruns, sizeof *l->overruns, cmp_overrun);
+	fc_qsort(l->spans, l->nspans, sizeof *l->spans, fc_cmp_key64);
+	fc_qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
+	fc_qsort(l->overruns, l->noverruns, sizeof *l->overruns, cmp_overrun);
 }
 
 /* One unit's rows, where fc_lines_add_unit finds them. */
@@ -412,9 +412,9 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 		off = next;
 		cu++;
 	}
-	qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
+	fc_qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
 	add_symbols(elf, l, &fns);
-	qsort(fns.v, fns.n, sizeof *fns.v, cmp_fn);
+	fc_qsort(fns.v, fns.n, sizeof *fns.v, cmp_fn);
 	for (size_t u = 0; u < nunits; u++)
 		fc_lines_add_unit(l, fns.v, fns.n, units[u].cu, rows + units[u].off, units[u].n);
 	fc_lines_sort(l);
