@@ -496,7 +496,8 @@ int fc_model_build(const struct fc_gen_opts *o, struct fc_manifest *m)
 	/* DATA sites after the function sites. */
 	if (ns + nds > cap)
 		m->sites = fc_xrealloc(m->sites, (ns + nds) * sizeof *m->sites);
-	memcpy(m->sites + ns, dsites, nds * sizeof *dsites);
+	if (nds)
+		memcpy(m->sites + ns, dsites, nds * sizeof *dsites);
 	m->nsites = ns + nds;
 	m->objs = fc_xcalloc(m->nobjs, sizeof *m->objs);
 	for (uint32_t i = 0; i < m->nobjs; i++)

@@ -1061,7 +1061,8 @@ int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_
 		r->no_fde += y->no_fde;
 		r->instructions += y->instructions;
 		r->fails = fc_xrealloc(r->fails, (r->nfails + y->nfails + 1) * sizeof *r->fails);
-		memcpy(r->fails + r->nfails, y->fails, y->nfails * sizeof *y->fails);
+		if (y->nfails)
+			memcpy(r->fails + r->nfails, y->fails, y->nfails * sizeof *y->fails);
 		r->nfails += y->nfails;
 		free(y->fails);
 		x->imprecise += z->imprecise;
