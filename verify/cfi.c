@@ -1070,7 +1070,8 @@ int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_
 		x->capped += z->capped;
 		x->calls += z->calls;
 		x->notes = fc_xrealloc(x->notes, (x->nnotes + z->nnotes + 1) * sizeof *x->notes);
-		memcpy(x->notes + x->nnotes, z->notes, z->nnotes * sizeof *z->notes);
+		if (z->nnotes)
+			memcpy(x->notes + x->nnotes, z->notes, z->nnotes * sizeof *z->notes);
 		x->nnotes += z->nnotes;
 		free(z->notes);
 	}
