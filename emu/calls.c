@@ -823,10 +823,12 @@ int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned
 		r->relaxed += x->relaxed;
 		r->relaxed_addr += x->relaxed_addr;
 		r->fails = fc_xrealloc(r->fails, (r->nfails + x->nfails + 1) * sizeof *r->fails);
-		memcpy(r->fails + r->nfails, x->fails, x->nfails * sizeof *x->fails);
+		if (x->nfails)
+			memcpy(r->fails + r->nfails, x->fails, x->nfails * sizeof *x->fails);
 		r->nfails += x->nfails;
 		all = fc_xrealloc(all, (nthunks + x->thunks + 1) * sizeof *all);
-		memcpy(all + nthunks, x->thunk_addrs, x->thunks * sizeof *all);
+		if (x->thunks)
+			memcpy(all + nthunks, x->thunk_addrs, x->thunks * sizeof *all);
 		nthunks += x->thunks;
 		free(x->fails);
 		free(x->thunk_addrs);
