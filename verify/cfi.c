@@ -515,7 +515,6 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 	}
 	uint64_t cfa;
 	char rb[40], sb[40];
-	const char *spn = reg_name(t, t->dwarf_sp, sb, sizeof sb);
 	if (w->cfa_reg >= 0) {
 		uint64_t v = sp;
 		if (w->cfa_reg != t->reg_sp)
@@ -531,6 +530,7 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 		s->max_cfi = claimed;
 	if (cfa != s->cfa) {
 		char says[128], is[48];
+		const char *spn = reg_name(t, t->dwarf_sp, sb, sizeof sb);
 		fmt_off(is, sizeof is, spn, real);
 		if (w->cfa_reg == t->reg_sp) {
 			fmt_off(says, sizeof says, spn, claimed);
@@ -573,17 +573,19 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 			      reg_name(t, w->ra_dw, rb, sizeof rb), v);
 		return;
 	case R_AT:
-		fmt_cfa_off(where, sizeof where, w->ra_off);
 		if (uc_mem_read(s->im.uc, cfa + (uint64_t)w->ra_off, &v, 8) != UC_ERR_OK) {
+			fmt_cfa_off(where, sizeof where, w->ra_off);
 			wrong(s, pc, hard, FC_CFI_RA, 0, (int64_t)s->sentinel,
 			      "CFI says the return address is at %s (0x%" PRIx64 "), which cannot be "
 			      "read", where, cfa + (uint64_t)w->ra_off);
 			return;
 		}
-		if (v != s->sentinel)
+		if (v != s->sentinel) {
+			fmt_cfa_off(where, sizeof where, w->ra_off);
 			wrong(s, pc, hard, FC_CFI_RA, (int64_t)v, (int64_t)s->sentinel,
 			      "CFI says the return address is at %s, which holds 0x%" PRIx64
 			      ", not the return address", where, v);
+		}
 		return;
 	case R_VAL:
 		v = cfa + (uint64_t)w->ra_off;
