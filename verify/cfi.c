@@ -481,6 +481,16 @@ static void fmt_cfa_off(char *buf, size_t len, int64_t off)
 	fmt_off(buf, len, "CFA", off);
 }
 
+/* Read 8 bytes of the stack from its memory directly: false when a is not
+ * wholly inside it (then ask Unicorn). */
+static bool stack_read(struct cst *s, uint64_t a, uint64_t *v)
+{
+	if (!s->im.stack_host || a < s->im.stack_lo || a > s->im.stack_hi - 8)
+		return false;
+	memcpy(v, s->im.stack_host + (a - s->im.stack_lo), 8);
+	return true;
+}
+
 /* Compare the CFI's row at pc with the real state. */
 static void compare(struct cst *s, uint64_t pc, bool sync_point)
 {
@@ -573,7 +583,8 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 			      reg_name(t, w->ra_dw, rb, sizeof rb), v);
 		return;
 	case R_AT:
-		if (uc_mem_read(s->im.uc, cfa + (uint64_t)w->ra_off, &v, 8) != UC_ERR_OK) {
+		if (!stack_read(s, cfa + (uint64_t)w->ra_off, &v) &&
+		    uc_mem_read(s->im.uc, cfa + (uint64_t)w->ra_off, &v, 8) != UC_ERR_OK) {
 			fmt_cfa_off(where, sizeof where, w->ra_off);
 			wrong(s, pc, hard, FC_CFI_RA, 0, (int64_t)s->sentinel,
 			      "CFI says the return address is at %s (0x%" PRIx64 "), which cannot be "
