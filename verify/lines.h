@@ -43,6 +43,8 @@ struct fc_lines {
 	size_t nfiles;
 	struct fc_line_overrun *overruns; /* sorted by owner_lo */
 	size_t noverruns;
+	uint32_t *file_hash;       /* files by name: index + 1, 0 for free (lines.c's intern) */
+	size_t file_hash_cap;
 };
 
 /* Read every CU's line table and subprograms. A unit that libdw cannot
