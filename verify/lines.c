@@ -533,7 +533,26 @@ void fc_lines_free(struct fc_lines *l)
 
 const struct fc_line_span *fc_lines_at(const struct fc_lines *l, uint64_t addr)
 {
-	size_t lo = fc_upper_key64(l->spans, l->nspans, sizeof *l->spans, addr);
+	return fc_lines_at_hint(l, addr, NULL);
+}
+
+const struct fc_line_span *fc_lines_at_hint(const struct fc_lines *l, uint64_t addr,
+					    size_t *hint)
+{
+	size_t lo;
+	/* The first span past addr: where the last lookup found it, when addr
+	 * is still before it (a function's instructions, one after another). */
+	if (hint && *hint <= l->nspans && (*hint == 0 || l->spans[*hint - 1].lo <= addr) &&
+	    (*hint == l->nspans || l->spans[*hint].lo > addr)) {
+		lo = *hint;
+	} else if (hint && *hint < l->nspans && l->spans[*hint].lo <= addr &&
+		   (*hint + 1 == l->nspans || l->spans[*hint + 1].lo > addr)) {
+		lo = *hint + 1;
+	} else {
+		lo = fc_upper_key64(l->spans, l->nspans, sizeof *l->spans, addr);
+	}
+	if (hint)
+		*hint = lo;
 	/* Spans may overlap (two CUs claiming one range); any that covers. */
 	for (size_t i = lo; i-- > 0 && lo - i < 8;)
 		if (addr >= l->spans[i].lo && addr < l->spans[i].hi)

@@ -56,6 +56,10 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l);
 void fc_lines_free(struct fc_lines *l);
 /* The span covering addr, or NULL. */
 const struct fc_line_span *fc_lines_at(const struct fc_lines *l, uint64_t addr);
+/* The same, faster for rising addresses: *hint (0 at first) is kept
+ * between calls. */
+const struct fc_line_span *fc_lines_at_hint(const struct fc_lines *l, uint64_t addr,
+					    size_t *hint);
 /* The subprogram starting at addr, or NULL. */
 const struct fc_subprogram *fc_lines_sub(const struct fc_lines *l, uint64_t addr);
 /* The finding, as "caller: its line sequence ends 0xc bytes past its end
