@@ -200,12 +200,13 @@ static void binary_lines(struct fc_subject *s, const struct fc_lines *l,
 		uint64_t fin = 0, fcov = 0, first_gap = UINT64_MAX;
 		struct fc_insn_walk w = {t, code, fn->addr, csize, 0};
 		struct fc_insn in;
+		size_t hint = 0;
 		while (fc_insn_next(&w, &in)) {
 			uint64_t a = in.addr;
 			fin++;
 			/* A row with line 0 is the compiler saying "no source line
 			 * here": a row all the same (counted apart). */
-			const struct fc_line_span *sp = fc_lines_at(l, a);
+			const struct fc_line_span *sp = fc_lines_at_hint(l, a, &hint);
 			if (sp) {
 				fcov++;
 				line0 += sp->line == 0;

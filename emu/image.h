@@ -105,6 +105,7 @@ struct fc_image {
 	struct fc_range *segs;  /* PT_LOADs as the ELF says */
 	size_t nsegs;
 	uint64_t stack_lo, stack_hi;
+	uint8_t *stack_host;    /* the stack's memory, as Unicorn sees it (uc_mem_map_ptr) */
 	uint64_t until;         /* an address no site can reach by accident */
 	uint64_t entry;
 	unsigned ndynrel;       /* dynamic relocations applied at load */

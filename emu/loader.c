@@ -207,7 +207,14 @@ int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 	if (map_segments(im) < 0)
 		return -1;
 	uint32_t sprot = UC_PROT_READ | (t->reg_ra < 0 ? UC_PROT_WRITE : 0);
-	if (uc_mem_map(im->uc, im->stack_lo, im->stack_hi - im->stack_lo, sprot))
+	/* Memory of our own, so that the CFI check reads the stack without
+	 * asking Unicorn (uc_mem_read) at every instruction. */
+	void *sh = mmap(NULL, im->stack_hi - im->stack_lo, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return fc_err("%s: cannot map a stack for emulation", path);
+	im->stack_host = sh;
+	if (uc_mem_map_ptr(im->uc, im->stack_lo, im->stack_hi - im->stack_lo, sprot, sh))
 		return fc_err("%s: cannot map a stack for emulation", path);
 	/* `until` for uc_emu_start: inside the stack, which is not code. */
 	im->until = im->stack_hi - 16;
@@ -225,6 +232,8 @@ void fc_image_close(struct fc_image *im)
 {
 	if (im->uc)
 		uc_close(im->uc);
+	if (im->stack_host)
+		munmap(im->stack_host, im->stack_hi - im->stack_lo);
 	if (im->elf)
 		elf_end(im->elf);
 	if (im->map)

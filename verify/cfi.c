@@ -481,6 +481,16 @@ static void fmt_cfa_off(char *buf, size_t len, int64_t off)
 	fmt_off(buf, len, "CFA", off);
 }
 
+/* Read 8 bytes of the stack from its memory directly: false when a is not
+ * wholly inside it (then ask Unicorn). */
+static bool stack_read(struct cst *s, uint64_t a, uint64_t *v)
+{
+	if (!s->im.stack_host || a < s->im.stack_lo || a > s->im.stack_hi - 8)
+		return false;
+	memcpy(v, s->im.stack_host + (a - s->im.stack_lo), 8);
+	return true;
+}
+
 /* Compare the CFI's row at pc with the real state. */
 static void compare(struct cst *s, uint64_t pc, bool sync_point)
 {
@@ -515,7 +525,6 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 	}
 	uint64_t cfa;
 	char rb[40], sb[40];
-	const char *spn = reg_name(t, t->dwarf_sp, sb, sizeof sb);
 	if (w->cfa_reg >= 0) {
 		uint64_t v = sp;
 		if (w->cfa_reg != t->reg_sp)
@@ -531,6 +540,7 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 		s->max_cfi = claimed;
 	if (cfa != s->cfa) {
 		char says[128], is[48];
+		const char *spn = reg_name(t, t->dwarf_sp, sb, sizeof sb);
 		fmt_off(is, sizeof is, spn, real);
 		if (w->cfa_reg == t->reg_sp) {
 			fmt_off(says, sizeof says, spn, claimed);
@@ -573,17 +583,20 @@ static void compare(struct cst *s, uint64_t pc, bool sync_point)
 			      reg_name(t, w->ra_dw, rb, sizeof rb), v);
 		return;
 	case R_AT:
-		fmt_cfa_off(where, sizeof where, w->ra_off);
-		if (uc_mem_read(s->im.uc, cfa + (uint64_t)w->ra_off, &v, 8) != UC_ERR_OK) {
+		if (!stack_read(s, cfa + (uint64_t)w->ra_off, &v) &&
+		    uc_mem_read(s->im.uc, cfa + (uint64_t)w->ra_off, &v, 8) != UC_ERR_OK) {
+			fmt_cfa_off(where, sizeof where, w->ra_off);
 			wrong(s, pc, hard, FC_CFI_RA, 0, (int64_t)s->sentinel,
 			      "CFI says the return address is at %s (0x%" PRIx64 "), which cannot be "
 			      "read", where, cfa + (uint64_t)w->ra_off);
 			return;
 		}
-		if (v != s->sentinel)
+		if (v != s->sentinel) {
+			fmt_cfa_off(where, sizeof where, w->ra_off);
 			wrong(s, pc, hard, FC_CFI_RA, (int64_t)v, (int64_t)s->sentinel,
 			      "CFI says the return address is at %s, which holds 0x%" PRIx64
 			      ", not the return address", where, v);
+		}
 		return;
 	case R_VAL:
 		v = cfa + (uint64_t)w->ra_off;

@@ -75,13 +75,37 @@ static void fn_push(struct fnvec *f, uint64_t lo, uint64_t hi, const char *name,
 }
 
 /* Source file names, interned: rows of a CU name few. */
+static uint64_t name_hash(const char *p)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
+	return h;
+}
+
+/* The index of file name src in l->files, added if new; a hash table
+ * finds it (cmd/go's units name thousands of files). */
 static uint32_t intern(struct fc_lines *l, const char *src)
 {
 	if (!src)
 		src = "";
-	for (size_t k = l->nfiles; k-- > 0;)
-		if (!strcmp(l->files[k], src))
-			return (uint32_t)k;
+	if (l->nfiles * 2 >= l->file_hash_cap) {
+		size_t cap = l->file_hash_cap ? l->file_hash_cap * 2 : 1024;
+		free(l->file_hash);
+		l->file_hash = fc_xcalloc(cap, sizeof *l->file_hash);
+		l->file_hash_cap = cap;
+		for (size_t k = 0; k < l->nfiles; k++) {
+			size_t h = name_hash(l->files[k]) & (cap - 1);
+			while (l->file_hash[h])
+				h = (h + 1) & (cap - 1);
+			l->file_hash[h] = (uint32_t)k + 1;
+		}
+	}
+	size_t mask = l->file_hash_cap - 1, h = name_hash(src) & mask;
+	for (; l->file_hash[h]; h = (h + 1) & mask)
+		if (!strcmp(l->files[l->file_hash[h] - 1], src))
+			return l->file_hash[h] - 1;
+	l->file_hash[h] = (uint32_t)l->nfiles + 1;
 	l->files = fc_xrealloc(l->files, (l->nfiles + 1) * sizeof *l->files);
 	l->files[l->nfiles] = fc_xstrdup(src);
 	return (uint32_t)l->nfiles++;
@@ -338,11 +362,74 @@ static int cmp_overrun(const void *a, const void *b)
 	return x->seq_end < y->seq_end ? -1 : x->seq_end > y->seq_end;
 }
 
+/* qsort, unless v is in order already (most of a line table is: units and
+ * their rows come by address). glibc's qsort sorts by merging, which
+ * keeps the order of equal elements, so skipping it changes nothing. */
+static void sort_unless_sorted(void *v, size_t n, size_t size,
+			       int (*cmp)(const void *, const void *))
+{
+	const char *p = v;
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0) {
+			qsort(v, n, size, cmp);
+			return;
+		}
+}
+
+/* Spans by lo, stably (what glibc's merging qsort gave): the runs already
+ * in order (a unit's rows, by address) merged pairwise. */
+static void sort_spans(struct fc_line_span *v, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t *run = NULL, nrun = 0, rcap = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && v[j - 1].lo <= v[j].lo)
+			j++;
+		if (nrun + 2 > rcap)
+			run = fc_xrealloc(run, (rcap = rcap * 2 + 64) * sizeof *run);
+		run[nrun++] = i;
+		i = j;
+	}
+	if (nrun == 1) {
+		free(run);
+		return;
+	}
+	run[nrun] = n; /* run k is [run[k], run[k + 1]) */
+	struct fc_line_span *tmp = fc_xcalloc(n, sizeof *tmp), *src = v, *dst = tmp;
+	while (nrun > 1) {
+		size_t k2 = 0;
+		for (size_t k = 0; k < nrun; k += 2) {
+			size_t a = run[k], m = run[k + 1], b = k + 2 <= nrun ? run[k + 2] : m;
+			if (k + 1 >= nrun)
+				b = m;
+			size_t i = a, j = m, o = a;
+			while (i < m && j < b)
+				dst[o++] = src[j].lo < src[i].lo ? src[j++] : src[i++];
+			while (i < m)
+				dst[o++] = src[i++];
+			while (j < b)
+				dst[o++] = src[j++];
+			run[k2++] = a;
+		}
+		run[k2] = n;
+		nrun = k2;
+		struct fc_line_span *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+	free(tmp);
+	free(run);
+}
+
 void fc_lines_sort(struct fc_lines *l)
 {
-	fc_qsort(l->spans, l->nspans, sizeof *l->spans, fc_cmp_key64);
-	fc_qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
-	fc_qsort(l->overruns, l->noverruns, sizeof *l->overruns, cmp_overrun);
+	sort_spans(l->spans, l->nspans);
+	sort_unless_sorted(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
+	sort_unless_sorted(l->overruns, l->noverruns, sizeof *l->overruns, cmp_overrun);
 }
 
 /* One unit's rows, where fc_lines_add_unit finds them. */
@@ -412,9 +499,9 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l)
 		off = next;
 		cu++;
 	}
-	fc_qsort(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
+	sort_unless_sorted(l->subs, l->nsubs, sizeof *l->subs, fc_cmp_key64);
 	add_symbols(elf, l, &fns);
-	fc_qsort(fns.v, fns.n, sizeof *fns.v, cmp_fn);
+	sort_unless_sorted(fns.v, fns.n, sizeof *fns.v, cmp_fn);
 	for (size_t u = 0; u < nunits; u++)
 		fc_lines_add_unit(l, fns.v, fns.n, units[u].cu, rows + units[u].off, units[u].n);
 	fc_lines_sort(l);
@@ -440,12 +527,32 @@ void fc_lines_free(struct fc_lines *l)
 		free(l->overruns[i].into);
 	}
 	free(l->overruns);
+	free(l->file_hash);
 	memset(l, 0, sizeof *l);
 }
 
 const struct fc_line_span *fc_lines_at(const struct fc_lines *l, uint64_t addr)
 {
-	size_t lo = fc_upper_key64(l->spans, l->nspans, sizeof *l->spans, addr);
+	return fc_lines_at_hint(l, addr, NULL);
+}
+
+const struct fc_line_span *fc_lines_at_hint(const struct fc_lines *l, uint64_t addr,
+					    size_t *hint)
+{
+	size_t lo;
+	/* The first span past addr: where the last lookup found it, when addr
+	 * is still before it (a function's instructions, one after another). */
+	if (hint && *hint <= l->nspans && (*hint == 0 || l->spans[*hint - 1].lo <= addr) &&
+	    (*hint == l->nspans || l->spans[*hint].lo > addr)) {
+		lo = *hint;
+	} else if (hint && *hint < l->nspans && l->spans[*hint].lo <= addr &&
+		   (*hint + 1 == l->nspans || l->spans[*hint + 1].lo > addr)) {
+		lo = *hint + 1;
+	} else {
+		lo = fc_upper_key64(l->spans, l->nspans, sizeof *l->spans, addr);
+	}
+	if (hint)
+		*hint = lo;
 	/* Spans may overlap (two CUs claiming one range); any that covers. */
 	for (size_t i = lo; i-- > 0 && lo - i < 8;)
 		if (addr >= l->spans[i].lo && addr < l->spans[i].hi)

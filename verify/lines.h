@@ -43,6 +43,8 @@ struct fc_lines {
 	size_t nfiles;
 	struct fc_line_overrun *overruns; /* sorted by owner_lo */
 	size_t noverruns;
+	uint32_t *file_hash;       /* files by name: index + 1, 0 for free (lines.c's intern) */
+	size_t file_hash_cap;
 };
 
 /* Read every CU's line table and subprograms. A unit that libdw cannot
@@ -54,6 +56,10 @@ int fc_lines_load(Elf *elf, const char *path, struct fc_lines *l);
 void fc_lines_free(struct fc_lines *l);
 /* The span covering addr, or NULL. */
 const struct fc_line_span *fc_lines_at(const struct fc_lines *l, uint64_t addr);
+/* The same, faster for rising addresses: *hint (0 at first) is kept
+ * between calls. */
+const struct fc_line_span *fc_lines_at_hint(const struct fc_lines *l, uint64_t addr,
+					    size_t *hint);
 /* The subprogram starting at addr, or NULL. */
 const struct fc_subprogram *fc_lines_sub(const struct fc_lines *l, uint64_t addr);
 /* The finding, as "caller: its line sequence ends 0xc bytes past its end
