@@ -589,14 +589,7 @@ static int plt_of(const struct fc_dyninfo *d, uint64_t a)
 
 static bool slot_at(const struct fc_dyninfo *d, uint64_t a, size_t *k)
 {
-	size_t lo = 0, hi = d->nslots;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->slots[mid].addr < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = fc_lower_key64(d->slots, d->nslots, sizeof *d->slots, a);
 	if (lo < d->nslots && d->slots[lo].addr == a) {
 		*k = lo;
 		return true;
