@@ -26,10 +26,15 @@ int fc_sites_findings(struct fc_subject *s, bool calls, struct fc_check_result *
 		const struct fc_site *st = &m->sites[x->site];
 		if (is_call(m, st) != calls)
 			continue;
+		if (r->f.n >= FC_FINDINGS_KEPT) {
+			/* Counted, not kept: no message to write. */
+			fc_find(&r->f, FC_SEV_FAIL, NULL, 0, FC_NOWHERE, "-");
+			continue;
+		}
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
-		fc_site_fail_print(f, &s->im, m, x);
+		fc_site_fail_print(f, &s->im, m, entry, x);
 		fclose(f);
 		if (len && buf[len - 1] == '\n')
 			buf[len - 1] = 0;

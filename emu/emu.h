@@ -58,8 +58,9 @@ int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned
 		      struct fc_calls_result *r);
 void fc_calls_result_free(struct fc_calls_result *r);
 /* One line: "out: fn_17+0x40: BL to fn_912 reached 0x.. (fn_913), expected 0x..". */
+/* entries: fc_emu_entries of m, or NULL (then computed, a pass over m). */
 void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_manifest *m,
-			const struct fc_site_fail *x);
+			const uint64_t *entries, const struct fc_site_fail *x);
 /* Re-run one site instruction by instruction and print the path, each line
  * "    sym+0xoff: insn". */
 int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uint64_t site,

@@ -21,7 +21,7 @@ static const char *mem_what(int type)
 }
 
 void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_manifest *m,
-			const struct fc_site_fail *x)
+			const uint64_t *entries, const struct fc_site_fail *x)
 {
 	const struct fc_site *s = &m->sites[x->site];
 	const struct target *t = im->t;
@@ -37,9 +37,11 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 	else
 		snprintf(tgt, sizeof tgt, "%s", target);
 	fprintf(f, "%s: %s+0x%x: %s to %s ", im->path, caller, s->off, fo->mnemonic, tgt);
-	uint64_t *entries = fc_emu_entries(im, m);
-	uint64_t want = fc_emu_target_addr(im, m, entries, s);
-	free(entries);
+	/* Every function's address is a pass over the manifest: the caller's
+	 * for all its failures, not one pass each. */
+	uint64_t *own = entries ? NULL : fc_emu_entries(im, m);
+	uint64_t want = fc_emu_target_addr(im, m, entries ? entries : own, s);
+	free(own);
 	char wbuf[48];
 	if (want == FC_ANY_ENTRY)
 		snprintf(wbuf, sizeof wbuf, "a function entry");

@@ -154,7 +154,7 @@ int fc_calltable_check(struct fc_image *im, const struct fc_manifest *m, unsigne
 			char *line = NULL;
 			size_t ll = 0;
 			FILE *f = open_memstream(&line, &ll);
-			fc_site_fail_print(f, im, &bm, &cr.fails[i]);
+			fc_site_fail_print(f, im, &bm, NULL, &cr.fails[i]);
 			fclose(f);
 			if (ll && line[ll - 1] == '\n')
 				line[ll - 1] = 0;
