@@ -15,6 +15,16 @@
  * address (nothing else is mapped writable), nothing executed outside code,
  * and within FC_EMU_MAX_BLOCKS blocks.
  *
+ * A site that is one direct branch (BL, CALL rel32, JAL) is decoded, not
+ * translated: its destination is its encoding, and each site's own block
+ * was the most of what Unicorn spent (a translation per site, ~3 us,
+ * for a one-instruction block that runs once). The branch's effect is
+ * applied as the ISA defines it (the return address in its register, or
+ * pushed), and everything from its destination on runs in Unicorn as
+ * before: thunks, veneers, PLT entries. A site whose bytes are anything
+ * else (a sequence, an indirect call, bytes a broken linker wrote) runs
+ * from its own first instruction.
+ *
  * Address sites run on a second image whose Unicorn counts instructions:
  * exactly the sequence (as the output has it, relaxed or not) and then the
  * result register must hold the target's address + addend. Data words are
@@ -57,7 +67,7 @@ struct eng {
 	int ra_idx, sp_idx;
 	uint64_t lo, hi;        /* the slice of sites this engine runs */
 	/* the call site under way */
-	uint64_t cur, expect, addr, stop_at, arrived_at;
+	uint64_t cur, expect, addr, start, stop_at, arrived_at;
 	unsigned len;           /* bytes of its sequence in the output */
 	unsigned blocks;
 	bool chain_ended, pushed, bad_store;
@@ -276,7 +286,70 @@ static unsigned site_len(struct eng *e, uint64_t i, uint64_t addr, unsigned *nin
 	return len;
 }
 
-/* Set up call site `i`. */
+static void arrived(struct eng *e);
+static void count_hop(struct eng *e);
+
+/* The current site is at `addr`, the start of a block past its own: true
+ * when that ends it (arrived, at a wrong entry, inside a body, or too far),
+ * its verdict recorded. */
+static bool judge(struct eng *e, uint64_t addr)
+{
+	uint32_t f = hget(e, addr);
+	/* An import's stub (emu/dynamic.c) is an entry too: a call through
+	 * the PLT ends there, at the import it was bound to. */
+	bool entry = f != UINT32_MAX || fc_image_is_import(e->im, addr);
+	if (addr == e->expect || (e->expect == FC_ANY_ENTRY && entry)) {
+		e->arrived_at = addr;
+		arrived(e);
+		return true;
+	}
+	if (entry) {
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_WRONG_TARGET);
+		x->at = addr;
+		count_hop(e);
+		return true;
+	}
+	if (range_at(e, addr)) {
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_INTO_BODY);
+		x->at = addr;
+		return true;
+	}
+	if (e->blocks > FC_EMU_MAX_BLOCKS) {
+		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_LIMIT);
+		x->at = addr;
+		return true;
+	}
+	return false;
+}
+
+/* Site `i` is one direct branch of its kind (a call for a call site, an
+ * unconditional jump for a jump site): its effect applied to the registers
+ * (and the stack, where the return address is pushed), *dest where it
+ * goes. */
+static bool direct_branch(struct eng *e, uint64_t i, uint64_t *dest)
+{
+	const struct target *t = e->t;
+	bool call = sem_of(e, i) == FC_SEM_CALL;
+	enum fc_insn_type ty = FC_INSN_OTHER;
+	size_t avail;
+	const uint8_t *p = fc_image_span(e->im, e->addr, 16, &avail);
+	if (!p || t->decode(p, avail, e->addr, &ty, dest) != e->len ||
+	    ty != (call ? FC_INSN_CALL : FC_INSN_JUMP))
+		return false;
+	if (!call)
+		return true;
+	uint64_t ra = e->addr + e->len;
+	if (e->ra_idx >= 0)
+		return uc_reg_write(e->im->uc, t->reg_ra, &ra) == UC_ERR_OK;
+	uint64_t sp = e->base[e->sp_idx] - 8;
+	if (uc_mem_write(e->im->uc, sp, &ra, sizeof ra) != UC_ERR_OK ||
+	    uc_reg_write(e->im->uc, t->reg_sp, &sp) != UC_ERR_OK)
+		return false;
+	e->pushed = true;
+	return true;
+}
+
+/* Set up call site `i`: false when it needs no run (judged already). */
 static bool begin_site(struct eng *e, uint64_t i)
 {
 	const struct fc_site *s = &e->m->sites[i];
@@ -288,13 +361,23 @@ static bool begin_site(struct eng *e, uint64_t i)
 	e->pushed = e->bad_store = false;
 	uc_reg_write_batch(e->im->uc, e->ids, e->basep, (int)e->nreg);
 	e->len = site_len(e, i, e->addr, NULL);
+	e->start = e->addr;
 	if (!e->len) {
 		struct fc_site_fail *x = add_fail(e, i, FC_F_SHAPE);
 		x->at = e->addr;
 		count_checked(e, i);
 		return false;
 	}
-	return true;
+	uint64_t dest;
+	if (!direct_branch(e, i, &dest))
+		return true;
+	/* As if the branch had run: its block is done. */
+	e->start = dest;
+	e->blocks = 1;
+	if (!judge(e, dest))
+		return true;
+	count_checked(e, i);
+	return false;
 }
 
 /* Next call site after the current one that can run in the chain; sets
@@ -320,7 +403,7 @@ static void next_site(struct eng *e, uc_engine *uc)
 {
 	count_checked(e, e->cur);
 	if (next_in_chain(e, e->cur + 1)) {
-		uc_reg_write(uc, e->t->reg_pc, &e->addr);
+		uc_reg_write(uc, e->t->reg_pc, &e->start);
 	} else {
 		e->chain_ended = true;
 		uc_emu_stop(uc);
@@ -418,34 +501,8 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	 * is two translation blocks. */
 	if (++e->blocks == 1 || (addr > e->addr && addr < e->addr + e->len))
 		return;
-	uint32_t f = hget(e, addr);
-	/* An import's stub (emu/dynamic.c) is an entry too: a call through
-	 * the PLT ends there, at the import it was bound to. */
-	bool entry = f != UINT32_MAX || fc_image_is_import(e->im, addr);
-	if (addr == e->expect || (e->expect == FC_ANY_ENTRY && entry)) {
-		e->arrived_at = addr;
-		arrived(e);
+	if (judge(e, addr))
 		next_site(e, uc);
-		return;
-	}
-	if (entry) {
-		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_WRONG_TARGET);
-		x->at = addr;
-		count_hop(e);
-		next_site(e, uc);
-		return;
-	}
-	if (range_at(e, addr)) {
-		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_INTO_BODY);
-		x->at = addr;
-		next_site(e, uc);
-		return;
-	}
-	if (e->blocks > FC_EMU_MAX_BLOCKS) {
-		struct fc_site_fail *x = add_fail(e, e->cur, FC_F_LIMIT);
-		x->at = addr;
-		next_site(e, uc);
-	}
 }
 
 static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
@@ -710,7 +767,7 @@ static int run_slice(struct fc_image *im, const struct fc_manifest *m, struct fc
 			continue;
 		}
 		e.chain_ended = false;
-		uc_err err = uc_emu_start(im->uc, e.addr, im->until, 0, 0);
+		uc_err err = uc_emu_start(im->uc, e.start, im->until, 0, 0);
 		if (e.chain_ended) {
 			i = e.stop_at;
 			continue;
