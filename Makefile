@@ -16,7 +16,7 @@ BUILD   := build
 LIB_SRC := core/util.c core/jsonfile.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
            gen/model.c gen/gofront.c gen/body.c gen/debug.c gen/elfobj.c gen/options.c gen/case.c gen/cmd_gen.c \
            link/linker_table.c link/linkers.c link/link_case.c link/exec.c link/cmd_link.c \
-           emu/loader.c emu/dynamic.c emu/symbols.c emu/calls.c emu/sitefail.c emu/trace.c emu/cmd_emu.c \
+           emu/guard.c emu/loader.c emu/dynamic.c emu/symbols.c emu/calls.c emu/sitefail.c emu/trace.c emu/cmd_emu.c \
            report/report.c report/corpus.c report/against.c report/junit.c report/html.c report/plan.c report/run_one.c report/journal.c report/cmd_run.c verify/lines.c verify/keptrelocs.c verify/calltable.c verify/callscan.c verify/gocase.c verify/thunknames.c verify/cfi.c verify/layout.c verify/excerpt.c verify/cmd_verify.c verify/cmd_check.c \
            checks/findings.c checks/registry.c checks/subject.c checks/runner.c checks/sites.c \
            checks/loadinfo.c checks/calls.c checks/data.c checks/lines.c checks/cfi.c checks/frames.c checks/layout.c \

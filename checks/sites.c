@@ -43,7 +43,8 @@ int fc_sites_findings(struct fc_subject *s, bool calls, struct fc_check_result *
 		fc_find(&r->f, FC_SEV_FAIL, caller, st->off, at == UINT64_MAX ? FC_NOWHERE : at,
 			"%s", buf);
 		free(buf);
-		if (ntraced >= FC_SITES_TRACED || r->f.n == 0)
+		/* A site the emulator died on would take it down again. */
+		if (ntraced >= FC_SITES_TRACED || r->f.n == 0 || x->why == FC_F_EMULATOR)
 			continue;
 		if (!tried) {
 			tried = true;

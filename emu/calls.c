@@ -38,6 +38,7 @@
 
 #include "../core/util.h"
 #include "emu.h"
+#include "guard.h"
 
 struct range {
 	uint64_t lo, hi;
@@ -349,6 +350,19 @@ static bool direct_branch(struct eng *e, uint64_t i, uint64_t *dest)
 	return true;
 }
 
+/* The current site is about to run the block at `addr`: true when that
+ * block killed the emulator before (emu/guard.h), the site failed so. */
+static bool died_at(struct eng *e, uint64_t addr)
+{
+	const char *died = fc_guard_enter(e->im->path, FC_GUARD_BLOCK, addr);
+	if (!died)
+		return false;
+	struct fc_site_fail *x = add_fail(e, e->cur, FC_F_EMULATOR);
+	x->at = addr;
+	x->what = fc_xstrdup(died);
+	return true;
+}
+
 /* Set up call site `i`: false when it needs no run (judged already). */
 static bool begin_site(struct eng *e, uint64_t i)
 {
@@ -369,15 +383,20 @@ static bool begin_site(struct eng *e, uint64_t i)
 		return false;
 	}
 	uint64_t dest;
-	if (!direct_branch(e, i, &dest))
-		return true;
-	/* As if the branch had run: its block is done. */
-	e->start = dest;
-	e->blocks = 1;
-	if (!judge(e, dest))
-		return true;
-	count_checked(e, i);
-	return false;
+	if (direct_branch(e, i, &dest)) {
+		/* As if the branch had run: its block is done. */
+		e->start = dest;
+		e->blocks = 1;
+		if (judge(e, dest)) {
+			count_checked(e, i);
+			return false;
+		}
+	}
+	if (died_at(e, e->start)) {
+		count_checked(e, i);
+		return false;
+	}
+	return true;
 }
 
 /* Next call site after the current one that can run in the chain; sets
@@ -497,6 +516,11 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct eng *e = ((struct fc_image *)ud)->calls_state;
 	if (!e || e->chain_ended)
 		return;
+	fc_guard_at(addr);
+	if (died_at(e, addr)) {
+		next_site(e, uc);
+		return;
+	}
 	/* The site's own blocks: a sequence (AUIPC+JALR) that crosses a page
 	 * is two translation blocks. */
 	if (++e->blocks == 1 || (addr > e->addr && addr < e->addr + e->len))
@@ -630,12 +654,20 @@ static void check_addr(struct eng *e, uint64_t i)
 		e->aim_open = true;
 		addr_on_invalid_hook(e);
 	}
+	const char *died = fc_guard_enter(e->im->path, FC_GUARD_SEQ, a);
+	if (died) {
+		struct fc_site_fail *x = add_fail(e, i, FC_F_EMULATOR);
+		x->at = a;
+		x->what = fc_xstrdup(died);
+		return;
+	}
 	uc_engine *uc = e->aim.uc;
 	uc_reg_write_batch(uc, e->ids, e->basep, (int)e->nreg);
 	e->mem_type = -1;
 	e->aim.calls_state = e;
 	uc_err err = uc_emu_start(uc, a, e->aim.until, 0, n);
 	e->aim.calls_state = NULL;
+	fc_guard_leave();
 	uint64_t pc = 0;
 	uc_reg_read(uc, e->t->reg_pc, &pc);
 	if (err != UC_ERR_OK) {
@@ -785,6 +817,7 @@ static int run_slice(struct fc_image *im, const struct fc_manifest *m, struct fc
 		e.chain_ended = true;
 		i = e.cur + 1;
 	}
+	fc_guard_leave();
 	fc_progress_end(&e.prog);
 	im->calls_state = NULL;
 	/* The distinct thunks, for merging slices. */
@@ -813,12 +846,14 @@ struct slice {
 	uint64_t lo, hi;
 	struct fc_calls_result r;
 	int ret;
+	unsigned slot;
 	bool progress;
 };
 
 static void *slice_main(void *arg)
 {
 	struct slice *sl = arg;
+	fc_guard_thread(sl->slot);
 	struct fc_image im;
 	sl->ret = fc_image_open(&im, sl->path, sl->m->t);
 	if (sl->ret == 0)
@@ -853,7 +888,8 @@ int fc_emu_calls_jobs(struct fc_image *im, const struct fc_manifest *m, unsigned
 	pthread_t *th = fc_xcalloc(jobs, sizeof *th);
 	for (unsigned j = 0; j < jobs; j++) {
 		sl[j] = (struct slice){.path = im->path, .m = m, .lo = m->nsites * j / jobs,
-				       .hi = m->nsites * (j + 1) / jobs, .progress = j == 0};
+				       .hi = m->nsites * (j + 1) / jobs, .progress = j == 0,
+				       .slot = j + 1};
 		if (pthread_create(&th[j], NULL, slice_main, &sl[j]) != 0) {
 			sl[j].ret = fc_err("emu: cannot start a thread");
 			th[j] = 0;

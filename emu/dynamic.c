@@ -35,6 +35,7 @@
 #include "../core/util.h"
 #include "../link/linker_table.h"
 #include "emu.h"
+#include "guard.h"
 #include "image.h"
 
 /* A resolver runs at most this many instructions; all of them together at
@@ -237,8 +238,9 @@ struct run {
 
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
-	(void)addr; (void)size;
+	(void)size;
 	struct run *r = ud;
+	fc_guard_at(addr);
 	if (++r->insns > r->max)
 		uc_emu_stop(uc);
 }
@@ -328,6 +330,12 @@ static void run_resolver(struct fc_image *im, struct fc_ifunc *f, uint64_t *budg
 				      " instructions, all farcall allows", FC_IFUNC_BUDGET);
 		return;
 	}
+	const char *died = fc_guard_enter(im->path, FC_GUARD_IFUNC, f->resolver);
+	if (died) {
+		f->why = fc_xasprintf("the emulator %s while running its resolver 0x%" PRIx64, died,
+				      f->resolver);
+		return;
+	}
 	uc_engine *uc = im->uc;
 	/* Registers: the baseline every site starts from, then the ABI's. */
 	baseline_regs(im);
@@ -356,6 +364,7 @@ static void run_resolver(struct fc_image *im, struct fc_ifunc *f, uint64_t *budg
 	uc_hook_add(uc, &hc, UC_HOOK_CODE, on_code, &r, 1, 0);
 	uc_hook_add(uc, &hm, UC_HOOK_MEM_INVALID, on_bad_mem, &r, 1, 0);
 	uc_err err = uc_emu_start(uc, f->resolver, until, 0, 0);
+	fc_guard_leave();
 	uc_hook_del(uc, hc);
 	uc_hook_del(uc, hm);
 	uint64_t pc = 0;
@@ -658,11 +667,15 @@ static void plt_run_from(struct fc_image *im, uint64_t a, bool first_only, struc
 	if (t->reg_ra >= 0)
 		uc_reg_write(uc, t->reg_ra, &im->until);
 	*r = (struct plt_run){.im = im, .block = a, .first_only = first_only, .start = a};
+	/* One that killed the emulator before leads nowhere now. */
+	if (fc_guard_enter(im->path, FC_GUARD_PLT, a))
+		return;
 	uc_reg_read(uc, t->reg_sp, &r->sp);
 	void *outer = im->dyn.plt_cur;
 	im->dyn.plt_cur = r;
 	uc_emu_start(uc, a, im->until, 0, 0);
 	im->dyn.plt_cur = outer;
+	fc_guard_leave();
 }
 
 static void plt_fit(struct fc_image *im, size_t pi, struct fc_plt_fit *fit)

@@ -24,6 +24,7 @@ enum fc_fail {
 	FC_F_SHAPE,        /* the site's bytes are not its form at all */
 	FC_F_VALUE,        /* ADDR: wrong address in the register; DATA: wrong word */
 	FC_F_END,          /* ADDR: the sequence did not end where it should */
+	FC_F_EMULATOR,     /* the emulator died running it (emu/guard.h); what: how */
 };
 
 struct fc_site_fail {
@@ -35,7 +36,7 @@ struct fc_site_fail {
 	int uc_err;        /* FC_F_FAULT */
 	int mem_type;      /* UC_MEM_* of a faulting access, or -1 */
 	uint64_t mem_addr;
-	char *what;        /* FC_F_UNLOCATED: what is missing */
+	char *what;        /* FC_F_UNLOCATED: what is missing; FC_F_EMULATOR: how it died */
 };
 
 struct fc_calls_result {

@@ -106,5 +106,9 @@ void fc_site_fail_print(FILE *f, const struct fc_image *im, const struct fc_mani
 		fprintf(f, "ended at 0x%" PRIx64 ", expected 0x%" PRIx64 " (the end of the sequence)\n",
 			x->at, x->want);
 		break;
+	case FC_F_EMULATOR:
+		fprintf(f, "not checked: the emulator %s while running %s (0x%" PRIx64 ")\n",
+			x->what ? x->what : "died", fc_syms_fmt(&im->syms, x->at, a, sizeof a), x->at);
+		break;
 	}
 }

@@ -8,6 +8,7 @@
 
 #include "../core/util.h"
 #include "emu.h"
+#include "guard.h"
 
 #define TRACE_MAX 64
 
@@ -26,6 +27,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct tr *t = ((struct fc_image *)ud)->trace_state;
 	if (!t)
 		return;
+	fc_guard_at(addr);
 	if ((addr == t->expect && t->n > 0) || t->n == TRACE_MAX) {
 		uc_emu_stop(uc);
 		return;
@@ -74,6 +76,12 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 	} else {
 		tr.expect = fc_emu_target_addr(im, m, entries, s);
 	}
+	const char *died = fc_guard_enter(im->path, FC_GUARD_TRACE, a);
+	if (died) {
+		fprintf(f, "%s(not traced: the emulator %s tracing it before)\n", indent, died);
+		free(entries);
+		return 0;
+	}
 	uint64_t vals[64];
 	fc_emu_baseline(im, vals);
 	for (unsigned i = 0; i < t->ngprs; i++)
@@ -89,6 +97,7 @@ int fc_trace_site(FILE *f, struct fc_image *im, const struct fc_manifest *m, uin
 	im->trace_state = &tr;
 	uc_err err = uc_emu_start(im->uc, tr.site, im->until, 0, TRACE_MAX + 1);
 	im->trace_state = NULL;
+	fc_guard_leave();
 	uint64_t pc = 0;
 	uc_reg_read(im->uc, t->reg_pc, &pc);
 

@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include "../core/util.h"
+#include "../emu/guard.h"
 #include "../emu/emu.h"
 
 #define NROWS 16 /* rows cached per function */
@@ -668,6 +669,17 @@ static bool begin(struct cst *s, size_t i)
 		fc_progress_set(&s->prog, i - s->lo_i);
 	if (!f->size || !fc_image_executable(&s->im, f->entry))
 		return false;
+	const char *died = fc_guard_enter(s->im.path, FC_GUARD_FUNC, f->entry);
+	if (died) {
+		s->failed = s->noted = false;
+		s->past = 0;
+		s->r->functions++;
+		wrong(s, f->entry, true, FC_CFI_EMULATOR, 0, 0,
+		      "the emulator %s while running this function from its entry: its CFI is "
+		      "not checked", died);
+		s->r->frame_real[i] = s->r->frame_cfi[i] = INT64_MIN;
+		return false;
+	}
 	/* The CFI that has an FDE for the entry. */
 	Dwarf_Frame *fr = NULL;
 	const char *bad = NULL;
@@ -807,6 +819,7 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct cst *s = ud;
 	if (!s->active)
 		return;
+	fc_guard_at(addr);
 	if (addr < s->lo || addr >= s->hi || (addr == s->lo && s->steps)) {
 		/* Left the function (a branch out, or after a call at its end),
 		 * or back at its entry: a tail call to itself. */
@@ -988,6 +1001,7 @@ static int slice_run(struct cst *s)
 		}
 		i = s->cur + 1;
 	}
+	fc_guard_leave();
 	if (s->progress)
 		fc_progress_end(&s->prog);
 	return 0;
@@ -1000,12 +1014,14 @@ struct job {
 	const char *path;
 	int ret;
 	pthread_t th;
+	unsigned slot;
 	bool started;
 };
 
 static void *job_main(void *arg)
 {
 	struct job *j = arg;
+	fc_guard_thread(j->slot);
 	j->ret = slice_open(&j->s, j->path, j->s.t);
 	if (j->ret == 0)
 		j->ret = slice_run(&j->s);
@@ -1047,6 +1063,7 @@ int fc_cfi_check_opts(const char *path, const struct target *t, const struct fc_
 		js[k].r.frame_real = r->frame_real;
 		js[k].r.frame_cfi = r->frame_cfi;
 		js[k].path = path;
+		js[k].slot = k;
 	}
 	/* The first slice here, to find out whether there is CFI at all. */
 	int ret = slice_open(&js[0].s, path, t);

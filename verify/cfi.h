@@ -19,6 +19,7 @@ enum fc_cfi_why {
 	FC_CFI_RA,      /* the return-address rule does not recover it */
 	FC_CFI_NO_FDE,  /* an instruction the CFI does not cover */
 	FC_CFI_BAD,     /* libdw cannot read the CFI there (malformed) */
+	FC_CFI_EMULATOR, /* the emulator died running it (emu/guard.h) */
 };
 
 struct fc_cfi_fail {
