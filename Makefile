@@ -4,7 +4,7 @@
 CC      ?= cc
 PKGS    := unicorn capstone libelf libdw jansson
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP $(SAN_OPT)
 CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lunicorn -lcapstone -lelf -ldw -ljansson) -lm -pthread
 # LLVM's C disassembler, for RISC-V traces (Debian 12's Capstone has none).
@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
-.PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
+.PHONY: all deps run corpus check check-san unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
 all: farcall
 
 farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
@@ -64,6 +64,27 @@ corpus: deps
 check: deps
 	@$(MAKE) --no-print-directory farcall $(UNIT) $(TOOLS)
 	@tests/run.sh
+	@$(MAKE) --no-print-directory check-san
+
+# The unit tests and a subset of the end-to-end tests again, on a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer (no recovery: undefined
+# behaviour fails). Objects in build-san/, binaries in build-san/bin/.
+SAN_DIR := build-san
+SAN_CC  := clang-14 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_BIN := $(SAN_DIR)/bin/farcall $(UNIT:tests/unit/%=$(SAN_DIR)/bin/%) $(TOOLS:tests/tools/%=$(SAN_DIR)/bin/%)
+check-san: deps
+	@$(MAKE) --no-print-directory BUILD=$(SAN_DIR) CC="$(SAN_CC)" SAN_OPT=-O1 $(SAN_BIN)
+	@tests/run-san.sh
+
+$(BUILD)/bin/farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/bin/fc-%: $(BUILD)/tests/tools/fc-%.o $(BUILD)/libfarcall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/bin/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libfarcall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 bench: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
 bench-gen: deps
@@ -86,6 +107,6 @@ bench-verify: deps
 	@scripts/bench-verify.sh
 
 clean:
-	rm -rf $(BUILD) farcall $(UNIT) $(TOOLS)
+	rm -rf $(BUILD) $(SAN_DIR) farcall $(UNIT) $(TOOLS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <capstone/capstone.h>
+#include <pthread.h>
 
 #include "../core/util.h"
 #include "target.h"
@@ -248,13 +249,34 @@ uint32_t fc_code_label(struct fc_code *c)
 	return (uint32_t)c->nlabels++;
 }
 
+/* Capstone handles per thread (emu -j), closed when the thread ends. */
+static __thread csh handles[16];
+static __thread int opened[16];
+static pthread_key_t cs_key;
+static pthread_once_t cs_once = PTHREAD_ONCE_INIT;
+
+static void cs_close_all(void *unused)
+{
+	(void)unused;
+	for (int k = 0; k < 16; k++) {
+		if (opened[k] > 0)
+			cs_close(&handles[k]);
+		opened[k] = 0;
+	}
+}
+
+static void cs_key_make(void)
+{
+	pthread_key_create(&cs_key, cs_close_all);
+}
+
 unsigned fc_cs_disasm(int arch, int mode, const uint8_t *p, size_t avail, uint64_t pc,
 		      char *buf, size_t len)
 {
-	static __thread csh handles[16]; /* per thread: emu -j */
-	static __thread int opened[16];
 	int k = arch & 15;
 	if (!opened[k]) {
+		pthread_once(&cs_once, cs_key_make);
+		pthread_setspecific(cs_key, (void *)1);
 		opened[k] = cs_open((cs_arch)arch, (cs_mode)mode, &handles[k]) == CS_ERR_OK ? 1 : -1;
 	}
 	cs_insn *insn = NULL;

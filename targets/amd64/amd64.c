@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include <capstone/capstone.h>
+#include <pthread.h>
 #include <unicorn/unicorn.h>
 
 #include "../target.h"
@@ -264,17 +265,45 @@ static int amd64_apply_reloc(uint32_t type, uint8_t *loc, uint64_t P, uint64_t S
 	}
 }
 
-/* Instruction lengths come from Capstone, one handle opened on first use. */
+/* Instruction lengths come from Capstone, one handle per thread (emu -j
+ * runs decoders in parallel) opened on first use, closed when the thread
+ * ends. */
+static __thread csh len_h;
+static __thread cs_insn *len_insn;
+static __thread int len_state; /* 0: not opened, 1: ready, -1: failed */
+static pthread_key_t len_key;
+static pthread_once_t len_once = PTHREAD_ONCE_INIT;
+
+static void len_close(void *unused)
+{
+	(void)unused;
+	if (len_insn)
+		cs_free(len_insn, 1);
+	len_insn = NULL;
+	if (len_state > 0)
+		cs_close(&len_h);
+	len_state = 0;
+}
+
+static void len_key_make(void)
+{
+	pthread_key_create(&len_key, len_close);
+}
+
 static unsigned amd64_insn_len(const uint8_t *p, size_t avail, uint64_t pc)
 {
-	static __thread csh h; /* per thread: emu -j runs decoders in parallel */
-	static __thread cs_insn *insn;
-	static __thread int state; /* 0: not opened, 1: ready, -1: failed */
-	if (!state) {
-		state = cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK ? 1 : -1;
-		if (state > 0 && !(insn = cs_malloc(h)))
-			state = -1;
+	csh h;
+	cs_insn *insn;
+	if (!len_state) {
+		pthread_once(&len_once, len_key_make);
+		pthread_setspecific(len_key, (void *)1);
+		len_state = cs_open(CS_ARCH_X86, CS_MODE_64, &len_h) == CS_ERR_OK ? 1 : -1;
+		if (len_state > 0 && !(len_insn = cs_malloc(len_h)))
+			len_state = -1;
 	}
+	int state = len_state;
+	h = len_h;
+	insn = len_insn;
 	if (state < 0)
 		return 0;
 	const uint8_t *code = p;

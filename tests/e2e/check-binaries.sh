@@ -8,7 +8,7 @@
 #   lines  a function that calls another loses its line rows (golang/go#54320)
 . "$(dirname "$0")/lib.sh"
 command -v clang-14 >/dev/null 2>&1 || skip "clang-14 is not installed"
-DBG="$(dirname "$FARCALL")/tests/tools/fc-debug-patch"
+DBG="${FC_DEBUG_PATCH:-$(dirname "$FARCALL")/tests/tools/fc-debug-patch}"
 [ -x "$DBG" ] || die "$DBG is not built (make check builds it)"
 
 W="$FC_TMP/check-binaries"
