@@ -13,7 +13,7 @@ CFLAGS  += -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null || echo /usr/lib/ll
 LDLIBS  += -L$(shell $(LLVM_CONFIG) --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib) -lLLVM-14
 BUILD   := build
 
-LIB_SRC := core/util.c core/jsonfile.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
+LIB_SRC := core/util.c core/jsonfile.c core/stats.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
            gen/model.c gen/gofront.c gen/body.c gen/debug.c gen/elfobj.c gen/options.c gen/case.c gen/cmd_gen.c \
            link/linker_table.c link/linkers.c link/link_case.c link/exec.c link/cmd_link.c \
            emu/loader.c emu/dynamic.c emu/symbols.c emu/calls.c emu/sitefail.c emu/trace.c emu/cmd_emu.c \
@@ -22,7 +22,7 @@ LIB_SRC := core/util.c core/jsonfile.c core/manifest.c core/gomanifest.c targets
            checks/loadinfo.c checks/calls.c checks/data.c checks/lines.c checks/cfi.c checks/frames.c checks/layout.c \
            checks/kept_relocs.c checks/callsites.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers
+UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers tests/unit/test_stats
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
 .PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
