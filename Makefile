@@ -17,7 +17,7 @@ LIB_SRC := core/util.c core/jsonfile.c core/stats.c core/manifest.c core/gomanif
            gen/model.c gen/gofront.c gen/body.c gen/debug.c gen/elfobj.c gen/options.c gen/case.c gen/cmd_gen.c \
            link/linker_table.c link/linkers.c link/link_case.c link/exec.c link/cmd_link.c \
            emu/loader.c emu/dynamic.c emu/symbols.c emu/calls.c emu/sitefail.c emu/trace.c emu/cmd_emu.c \
-           report/report.c report/corpus.c report/against.c report/junit.c report/html.c report/plan.c report/run_one.c report/journal.c report/cmd_run.c verify/lines.c verify/keptrelocs.c verify/calltable.c verify/callscan.c verify/gocase.c verify/thunknames.c verify/cfi.c verify/layout.c verify/excerpt.c verify/cmd_verify.c verify/cmd_check.c \
+           report/report.c report/corpus.c report/against.c report/junit.c report/html.c report/plan.c report/run_one.c report/journal.c report/cmd_run.c report/bench.c report/bench_report.c report/cmd_bench.c verify/lines.c verify/keptrelocs.c verify/calltable.c verify/callscan.c verify/gocase.c verify/thunknames.c verify/cfi.c verify/layout.c verify/excerpt.c verify/cmd_verify.c verify/cmd_check.c \
            checks/findings.c checks/registry.c checks/subject.c checks/runner.c checks/sites.c \
            checks/loadinfo.c checks/calls.c checks/data.c checks/lines.c checks/cfi.c checks/frames.c checks/layout.c \
            checks/kept_relocs.c checks/callsites.c
