@@ -124,13 +124,29 @@ static int make_case(struct fc_bench *b, struct fc_bench_case *c)
 	uint64_t funcs = mib * b->o.funcs_per_mib;
 	if (funcs < 8)
 		funcs = 8;
+	char *forms = NULL;
+	if (b->o.calls_only) {
+		/* The far calls and tail calls: sem CALL or JUMP with a reach of
+		 * 128 MiB or more (the short branches of the default mix go). */
+		size_t len = 0;
+		forms = fc_xstrdup("--forms=");
+		for (unsigned i = 0; i < c->t->nforms; i++) {
+			const struct fc_form *f = &c->t->forms[i];
+			bool far = (!f->lo && !f->hi) || f->hi >= (int64_t)(128ull << 20) - 4;
+			if ((f->sem == FC_SEM_CALL || f->sem == FC_SEM_JUMP) && far) {
+				len = strlen(forms);
+				forms = fc_xrealloc(forms, len + strlen(f->name) + 2);
+				sprintf(forms + len, "%s%s", forms[len - 1] == '=' ? "" : ",", f->name);
+			}
+		}
+	}
 	char *args[] = {"gen", fc_xasprintf("--arch=%s", c->t->name),
 			fc_xasprintf("--size=%" PRIu64, c->size),
-			fc_xasprintf("--funcs=%" PRIu64, funcs), "--seed=1", NULL};
+			fc_xasprintf("--funcs=%" PRIu64, funcs), "--seed=1", forms, NULL};
 	struct fc_gen_opts o;
 	const char *unused;
 	int quiet = 1, r = -1;
-	if (fc_gen_parse(5, args, &o, &unused, &quiet) == 0) {
+	if (fc_gen_parse(forms ? 6 : 5, args, &o, &unused, &quiet) == 0) {
 		char *name = fc_case_name(&o);
 		c->dir = fc_xasprintf("%s/%s", b->o.tmpdir, name);
 		free(name);
@@ -146,6 +162,7 @@ static int make_case(struct fc_bench *b, struct fc_bench_case *c)
 	}
 	for (int i = 1; i <= 3; i++)
 		free(args[i]);
+	free(forms);
 	return r;
 }
 

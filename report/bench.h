@@ -19,6 +19,7 @@ struct fc_bench_opts {
 	unsigned repeat, funcs_per_mib;
 	double timeout;
 	bool keep; /* keep each configuration's last output */
+	bool calls_only; /* only far calls and tail calls in the cases */
 };
 
 /* One generated case: an (arch, size). */
