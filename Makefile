@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers tests/unit/test_stats
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
-.PHONY: all deps run corpus check unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
+.PHONY: all deps run corpus check unit e2e bench bench-stages bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
 all: farcall
 
 farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
@@ -65,7 +65,17 @@ check: deps
 	@$(MAKE) --no-print-directory farcall $(UNIT) $(TOOLS)
 	@tests/run.sh
 
-bench: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
+# Link time, memory and thunk bytes against size (farcall bench): every
+# arch, every installed linker, 16 MiB to 1 GiB, six measured repeats (the
+# fewest that give a 95% interval of a median); about 6 minutes on 2 cores.
+# The report goes to reports/bench-<time>/ (index.html, bench.json, plots).
+BENCH_ARGS ?= --arch arm64,amd64,riscv64 --sizes 16M,64M,256M,1G --repeat 6 --calls-only --funcs-per-mib 4
+bench: deps
+	@$(MAKE) --no-print-directory farcall
+	@./farcall bench $(BENCH_ARGS)
+
+# How fast farcall's own stages are (docs/BENCHMARKS.md).
+bench-stages: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
 bench-gen: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-gen.sh
