@@ -66,10 +66,11 @@ check: deps
 	@tests/run.sh
 
 # Link time, memory and thunk bytes against size (farcall bench): every
-# arch, every installed linker, 16 MiB to 1 GiB, six measured repeats (the
-# fewest that give a 95% interval of a median); about 6 minutes on 2 cores.
+# arch, every installed linker, 16 MiB to 1 GiB, ten measured repeats (the
+# median's 95% interval is then the 2nd to 9th value, not min to max);
+# about 7 minutes on 2 cores.
 # The report goes to reports/bench-<time>/ (index.html, bench.json, plots).
-BENCH_ARGS ?= --arch arm64,amd64,riscv64 --sizes 16M,64M,256M,1G --repeat 6 --calls-only --funcs-per-mib 4
+BENCH_ARGS ?= --arch arm64,amd64,riscv64 --sizes 16M,64M,256M,1G --repeat 10 --calls-only --funcs-per-mib 4
 bench: deps
 	@$(MAKE) --no-print-directory farcall
 	@./farcall bench $(BENCH_ARGS)

@@ -82,7 +82,7 @@ static uint64_t mem_available(void)
 /* Refuse what the machine cannot hold, every size named with the numbers,
  * before anything is generated. */
 static int preflight(const struct fc_bench *b, const uint64_t *sizes, size_t nsizes,
-		     size_t cfgs_per_size)
+		     size_t narches, size_t cfgs_per_size)
 {
 	uint64_t mem = mem_available();
 	struct statvfs vfs;
@@ -93,7 +93,7 @@ static int preflight(const struct fc_bench *b, const uint64_t *sizes, size_t nsi
 	for (size_t i = 0; i < nsizes; i++) {
 		uint64_t out = (uint64_t)((double)sizes[i] * OUT_FACTOR) + OUT_BASE;
 		uint64_t need_mem = (uint64_t)((double)sizes[i] * MEM_FACTOR) + MEM_BASE;
-		need_disk += sizes[i] / 32;
+		need_disk += sizes[i] / 32 * narches;
 		/* One output at a time, or every configuration's with --keep. */
 		if (b->o.keep)
 			need_disk += out * cfgs_per_size;
@@ -396,7 +396,7 @@ int fc_bench_run(struct fc_bench *b)
 			b->linkers = fc_xrealloc(b->linkers, (b->nlinkers + 1) * sizeof *b->linkers);
 			b->linkers[b->nlinkers++] = lv[i][k];
 		}
-	if (ok && (fc_mkdir_p(b->o.tmpdir) < 0 || preflight(b, sizes, nz, cfgs_per_size) < 0))
+	if (ok && (fc_mkdir_p(b->o.tmpdir) < 0 || preflight(b, sizes, nz, na, cfgs_per_size) < 0))
 		ok = false;
 	/* The cases, then the configurations: arch x size x linker x threads. */
 	b->cases = fc_xcalloc(na * nz, sizeof *b->cases);
@@ -414,9 +414,14 @@ int fc_bench_run(struct fc_bench *b)
 			for (size_t k = 0; k < ln[i]; k++) {
 				struct fc_linker *l = lv[i][k];
 				bool old = b->o.against && k == 1;
-				char *label = old && !strcmp(l->name, lv[i][0]->name)
-						      ? fc_xasprintf("%s@old", l->name)
-						      : fc_xstrdup(l->name);
+				/* Labels name directories and series: two linkers of one
+				 * name (two paths to one version) must differ. */
+				size_t same = 0;
+				for (size_t q = 0; q < k; q++)
+					same += !strcmp(lv[i][q]->name, l->name);
+				char *label = same && old ? fc_xasprintf("%s@old", l->name)
+					      : same	  ? fc_xasprintf("%s@%zu", l->name, same + 1)
+							  : fc_xstrdup(l->name);
 				const struct fc_linker_kind *kd = fc_linker_kind(l->flavor);
 				for (size_t q = 0; q < (kd->thread_flag ? nt : 1); q++)
 					add_cfg(b, c, l, label, kd->thread_flag ? threads[q] : 0, old);

@@ -103,6 +103,31 @@ jq -e '[.runs[] | select(.linker == "lld-19") | .verdict] == ["pass", "pass"] an
 	all(.runs[] | select(.linker != "lld-19"); (.reason | test("internal error")) and .wall_s == null)' \
 	"$T/r2/bench.json" >/dev/null || { jq .runs "$T/r2/bench.json"; die "the failing linker is not recorded"; }
 
+# A linker that forks and returns before its worker ends (as mold does) is
+# measured until the worker ends too; one that hangs is killed at the
+# timeout, recorded, and the sweep goes on.
+cat >"$T/ld-forks" <<'FAKE'
+#!/bin/sh
+[ "$1" = --version ] && { echo "LLD 20.0.0 (forks)"; exit 0; }
+while [ $# -gt 1 ] && [ "$1" != -o ]; do shift; done
+cp /bin/true "$2"
+sleep 0.5 &
+exit 0
+FAKE
+cat >"$T/ld-hangs" <<'FAKE'
+#!/bin/sh
+[ "$1" = --version ] && { echo "LLD 20.0.0 (hangs)"; exit 0; }
+exec sleep 30
+FAKE
+chmod +x "$T/ld-forks" "$T/ld-hangs"
+st=0
+"$FARCALL" bench --arch arm64 --sizes 2M --repeat 2 --calls-only --tmpdir "$T/work" --timeout 1 \
+	--linker "$T/ld-forks,$T/ld-hangs" --report "$T/r5" >"$T/r5.txt" 2>&1 || st=$?
+[ $st -eq 0 ] || { cat "$T/r5.txt"; die "bench with a forking and a hanging linker exited $st"; }
+jq -e '.runs[0].repeat == 2 and .runs[0].wall_s.min >= 0.5 and .runs[0].verdict == "fail" and
+	.runs[1].verdict == "link failed" and (.runs[1].reason | test("timed out after 1 s"))' \
+	"$T/r5/bench.json" >/dev/null || { jq .runs "$T/r5/bench.json"; die "the forking or the hanging linker is not measured as it should"; }
+
 # Refused up front, with the numbers: a size the memory cannot hold; a
 # linker that is not there.
 st=0
