@@ -385,12 +385,6 @@ int fc_bench_run(struct fc_bench *b)
 				cfgs_per_size += kd->thread_flag ? nt : 1;
 			}
 	}
-	if (ok && b->o.against) {
-		if (!b->o.linkers || strchr(b->o.linkers, ',') || strchr(b->o.against, ',')) {
-			fc_err("bench: --against OLD compares with one --linker NEW: give one of each");
-			ok = false;
-		}
-	}
 	for (size_t i = 0; i < na; i++)
 		for (size_t k = 0; k < ln[i]; k++) {
 			b->linkers = fc_xrealloc(b->linkers, (b->nlinkers + 1) * sizeof *b->linkers);

@@ -118,6 +118,11 @@ int cmd_bench(int argc, char **argv)
 		fc_err("bench: --sizes LIST is required (e.g. --sizes 16M,64M,256M,1G)");
 		return FC_EXIT_USAGE;
 	}
+	if (b.o.against &&
+	    (!b.o.linkers || strchr(b.o.linkers, ',') || strchr(b.o.against, ','))) {
+		fc_err("bench: --against OLD compares with one --linker NEW: give one of each");
+		return FC_EXIT_USAGE;
+	}
 	if (b.o.repeat < 6)
 		fc_warn("bench: %u repeats: the interval of a median is [min, max] below 6, and "
 			"covers less than 95%%", b.o.repeat);

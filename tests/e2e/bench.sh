@@ -137,6 +137,9 @@ st=0
 st=0
 "$FARCALL" bench --arch arm64 --sizes 2M --linker lld-19,nosuchld --tmpdir "$T/work" --report "$T/r4" >"$T/r4.txt" 2>&1 || st=$?
 [ $st -eq 2 ] && grep -q "nosuchld" "$T/r4.txt" || { cat "$T/r4.txt"; die "a missing linker: $st"; }
-[ ! -e "$T/r3" ] && [ ! -e "$T/r4" ] || die "a report was written for a refused sweep"
+st=0
+"$FARCALL" bench --arch arm64 --sizes 2M --against lld-19 --tmpdir "$T/work" --report "$T/r6" >"$T/r6.txt" 2>&1 || st=$?
+[ $st -eq 2 ] && grep -q "compares with one --linker NEW" "$T/r6.txt" || { cat "$T/r6.txt"; die "--against without --linker: $st"; }
+[ ! -e "$T/r3" ] && [ ! -e "$T/r4" ] && [ ! -e "$T/r6" ] || die "a report was written for a refused sweep"
 [ -z "$(ls "$T/work" | grep -i 64_GiB)" ] || die "the refused size was generated"
 echo "bench: JSON, CSV, plots, HTML, rerun command, A/A, failing and missing linkers, refusal"
