@@ -13,19 +13,19 @@ CFLAGS  += -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null || echo /usr/lib/ll
 LDLIBS  += -L$(shell $(LLVM_CONFIG) --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib) -lLLVM-14
 BUILD   := build
 
-LIB_SRC := core/util.c core/jsonfile.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
+LIB_SRC := core/util.c core/jsonfile.c core/stats.c core/manifest.c core/gomanifest.c targets/targets.c targets/arm64/arm64.c targets/amd64/amd64.c targets/riscv64/riscv64.c targets/riscv64/disasm.c targets/arm64/kept.c targets/amd64/kept.c targets/riscv64/kept.c \
            gen/model.c gen/gofront.c gen/body.c gen/debug.c gen/elfobj.c gen/options.c gen/case.c gen/cmd_gen.c \
            link/linker_table.c link/linkers.c link/link_case.c link/exec.c link/cmd_link.c \
            emu/guard.c emu/loader.c emu/dynamic.c emu/symbols.c emu/calls.c emu/sitefail.c emu/trace.c emu/cmd_emu.c \
-           report/report.c report/corpus.c report/against.c report/junit.c report/html.c report/plan.c report/run_one.c report/journal.c report/cmd_run.c verify/lines.c verify/keptrelocs.c verify/calltable.c verify/callscan.c verify/gocase.c verify/thunknames.c verify/cfi.c verify/layout.c verify/excerpt.c verify/cmd_verify.c verify/cmd_check.c \
+           report/report.c report/corpus.c report/against.c report/junit.c report/html.c report/plan.c report/run_one.c report/journal.c report/cmd_run.c report/bench.c report/bench_report.c report/cmd_bench.c verify/lines.c verify/keptrelocs.c verify/calltable.c verify/callscan.c verify/gocase.c verify/thunknames.c verify/cfi.c verify/layout.c verify/excerpt.c verify/cmd_verify.c verify/cmd_check.c \
            checks/findings.c checks/registry.c checks/subject.c checks/runner.c checks/sites.c \
            checks/loadinfo.c checks/calls.c checks/data.c checks/lines.c checks/cfi.c checks/frames.c checks/layout.c \
            checks/kept_relocs.c checks/callsites.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers
+UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers tests/unit/test_stats
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
-.PHONY: all deps run corpus check check-san unit e2e bench bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
+.PHONY: all deps run corpus check check-san unit e2e bench bench-stages bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
 all: farcall
 
 farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
@@ -86,7 +86,18 @@ $(BUILD)/bin/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libfarcall.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-bench: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
+# Link time, memory and thunk bytes against size (farcall bench): every
+# arch, every installed linker, 16 MiB to 1 GiB, ten measured repeats (the
+# median's 95% interval is then the 2nd to 9th value, not min to max);
+# about 7 minutes on 2 cores.
+# The report goes to reports/bench-<time>/ (index.html, bench.json, plots).
+BENCH_ARGS ?= --arch arm64,amd64,riscv64 --sizes 16M,64M,256M,1G --repeat 10 --calls-only --funcs-per-mib 4
+bench: deps
+	@$(MAKE) --no-print-directory farcall
+	@./farcall bench $(BENCH_ARGS)
+
+# How fast farcall's own stages are (docs/BENCHMARKS.md).
+bench-stages: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
 bench-gen: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-gen.sh

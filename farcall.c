@@ -20,6 +20,7 @@ static const struct cmd commands[] = {
 	{"link", cmd_link, "link a case with one linker; record exit, stderr, time, memory"},
 	{"emu", cmd_emu, "execute every call site of a linked case in Unicorn", 2},
 	{"run", cmd_run, "gen, link and emu with every installed linker; write a report", 1},
+	{"bench", cmd_bench, "link time, memory and thunk bytes against size, with plots", 1},
 	{"verify", cmd_verify, "check a linked case's line table and CFI (by execution)", 2},
 	{"check", cmd_check, "check any linked binary: calls through thunks, line coverage", 2},
 	{"linkers", cmd_linkers, "list the linkers farcall finds for an arch"},

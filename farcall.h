@@ -7,6 +7,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_emu(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_linkers(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -45,8 +45,18 @@ struct fc_link_result {
 	bool timed_out;
 	bool ok;            /* exit 0 and an ELF output */
 	double wall_s;
+	double user_s, sys_s; /* CPU time, summed over its process tree */
 	long max_rss_kb;
 	char *problem;      /* one line: why it is not ok */
+};
+
+/* How bench links, beside what run does: THREADS (0: the linker's own
+ * default) through the table's thread_flag, and TREE: measure the whole
+ * process tree (fc_exec_tree), so a forking linker runs as people run it
+ * (the table's own_flag_timing flags are left out). */
+struct fc_link_opts {
+	unsigned threads;
+	bool tree;
 };
 
 /* Run the linker on the case; output at `out` (written as out.tmp, renamed
@@ -57,6 +67,10 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 		 const char *dir, const char *out, const char *flags, double timeout,
 		 struct fc_link_result *res);
 void fc_link_result_free(struct fc_link_result *r);
+/* The same, linked as O says (NULL: as fc_link_case). */
+int fc_link_case_opts(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
+		      const char *dir, const char *out, const char *flags, double timeout,
+		      const struct fc_link_opts *o, struct fc_link_result *res);
 
 /* The same for a Go case: GOARCH=<t> go build of CASE/src, with
  * -ldflags=-debugtramp=2 where Go's linker makes trampolines; FLAGS go to
@@ -74,10 +88,20 @@ struct fc_exec {
 	int exit_code, signal;
 	bool timed_out, started;
 	double wall_s;
+	double user_s, sys_s;
 	long max_rss_kb;
 };
 int fc_exec_run(char *const argv[], const char *cwd, const char *log, double timeout,
 		struct fc_exec *x);
+/* The same, measured over the whole process tree: a measuring child
+ * makes itself a child subreaper (PR_SET_CHILD_SUBREAPER), runs argv, and
+ * reaps every descendant, the orphans of a forking linker included (mold's
+ * worker outlives the parent that the shell waits for). Wall time runs
+ * from the fork to the last descendant's end; user and sys are the sums
+ * over the tree (RUSAGE_CHILDREN once all are reaped); peak RSS is the
+ * largest process's (the kernel keeps the maximum, not a sum). */
+int fc_exec_tree(char *const argv[], const char *cwd, const char *log, double timeout,
+		 struct fc_exec *x);
 /* First line of `argv` output, or NULL. */
 char *fc_exec_first_line(char *const argv[], double timeout);
 

@@ -62,7 +62,7 @@ static char *replace_all(const char *s, const char *from, const char *to)
  * case's PIE or shared mode), as its row in the linker table says; no
  * output, no objects, no user flags. */
 static void flavor_flags(struct words *a, const struct fc_linker *l, const struct target *t,
-			 const struct fc_manifest *m)
+			 const struct fc_manifest *m, const struct fc_link_opts *o)
 {
 	const struct fc_linker_kind *k = fc_linker_kind(l->flavor);
 	const char *em = k->emulation ? fc_linker_emulation(t->name) : NULL;
@@ -70,8 +70,11 @@ static void flavor_flags(struct words *a, const struct fc_linker *l, const struc
 		push(a, fc_xstrdup("-m"));
 		push(a, fc_xstrdup(em));
 	}
-	if (k->own_flag)
+	if (k->own_flag && !(o->tree && k->own_flag_timing))
 		push(a, fc_xstrdup(k->own_flag));
+	char *th = o->threads ? fc_linker_thread_flag(k, o->threads) : NULL;
+	push_split(a, th);
+	free(th);
 	switch (m->mode) {
 	case FC_MODE_EXE:
 		push(a, fc_xstrdup("-static"));
@@ -102,7 +105,8 @@ static void push_objs(struct words *a, const struct fc_manifest *m)
 
 /* The template, expanded. Checked when it was resolved. */
 static char **custom_argv(const struct fc_linker *l, const struct target *t,
-			  const struct fc_manifest *m, const char *out, const char *flags)
+			  const struct fc_manifest *m, const char *out, const char *flags,
+			  const struct fc_link_opts *o)
 {
 	struct words a = {0};
 	bool has_extra = false;
@@ -113,7 +117,7 @@ static char **custom_argv(const struct fc_linker *l, const struct target *t,
 		else if (!strcmp(w, "{objs}"))
 			push_objs(&a, m);
 		else if (!strcmp(w, "{flags}"))
-			flavor_flags(&a, l, t, m);
+			flavor_flags(&a, l, t, m, o);
 		else if (!strcmp(w, "{extra}"))
 			push_split(&a, flags), has_extra = true;
 		else
@@ -129,13 +133,14 @@ static char **custom_argv(const struct fc_linker *l, const struct target *t,
 
 /* The command line: a static executable entered at _start. */
 static char **link_argv(const struct fc_linker *l, const struct target *t,
-			const struct fc_manifest *m, const char *out, const char *flags)
+			const struct fc_manifest *m, const char *out, const char *flags,
+			const struct fc_link_opts *o)
 {
 	if (l->tmpl)
-		return custom_argv(l, t, m, out, flags);
+		return custom_argv(l, t, m, out, flags, o);
 	struct words a = {0};
 	push(&a, fc_xstrdup(l->path));
-	flavor_flags(&a, l, t, m);
+	flavor_flags(&a, l, t, m, o);
 	push(&a, fc_xstrdup("-o"));
 	push(&a, fc_xstrdup(out));
 	push_split(&a, flags);
@@ -223,7 +228,7 @@ void fc_link_result_free(struct fc_link_result *r)
  * stderr.txt and link.json in dir; rename to abs_out when it succeeded. */
 static int link_run(const char *run_dir, const struct fc_linker *l, char **argv,
 		    const char *dir, const char *out, const char *abs_out, const char *tmp_out,
-		    double timeout, struct fc_link_result *res)
+		    double timeout, bool tree, struct fc_link_result *res)
 {
 	char *log = fc_xasprintf("%s/stderr.txt", dir);
 	char *cmdf = fc_xasprintf("%s/cmd.txt", dir);
@@ -253,7 +258,7 @@ static int link_run(const char *run_dir, const struct fc_linker *l, char **argv,
 		goto out;
 
 	struct fc_exec x;
-	if (fc_exec_run(argv, run_dir, log, timeout, &x) < 0) {
+	if ((tree ? fc_exec_tree : fc_exec_run)(argv, run_dir, log, timeout, &x) < 0) {
 		res->problem = fc_xasprintf("%s: could not be started", l->path);
 		goto record;
 	}
@@ -261,6 +266,8 @@ static int link_run(const char *run_dir, const struct fc_linker *l, char **argv,
 	res->signal = x.signal;
 	res->timed_out = x.timed_out;
 	res->wall_s = x.wall_s;
+	res->user_s = x.user_s;
+	res->sys_s = x.sys_s;
 	res->max_rss_kb = x.max_rss_kb;
 	if (x.timed_out)
 		res->problem = fc_xasprintf("%s timed out after %.0f s", l->name, timeout);
@@ -302,6 +309,8 @@ record:
 				      fc_flavor_name(l->flavor), "exit", res->exit_code, "signal",
 				      res->signal, "timed_out", res->timed_out, "ok", res->ok,
 				      "wall_s", res->wall_s, "max_rss_kb", (json_int_t)res->max_rss_kb);
+		json_object_set_new(j, "user_s", json_real(res->user_s));
+		json_object_set_new(j, "sys_s", json_real(res->sys_s));
 		if (res->problem)
 			json_object_set_new(j, "problem", json_string(res->problem));
 		if (l->tmpl)
@@ -326,6 +335,7 @@ struct argv_maker {
 	const struct target *t;
 	const struct fc_manifest *m;
 	const char *flags;
+	const struct fc_link_opts *o;
 };
 
 /* Link in RUN_DIR (made absolute: the command recorded is rerun from
@@ -344,7 +354,8 @@ static int link_in(const char *run_dir, const struct argv_maker *x, const char *
 				      : fc_xasprintf("%s/%s", getcwd((char[PATH_MAX]){0}, PATH_MAX), out);
 	char *tmp_out = fc_xasprintf("%s.tmp.%d", abs_out, (int)getpid());
 	char **argv = x->make(x, tmp_out);
-	int r = link_run(real, x->l, argv, dir, out, abs_out, tmp_out, timeout, res);
+	int r = link_run(real, x->l, argv, dir, out, abs_out, tmp_out, timeout, x->o && x->o->tree,
+			 res);
 	for (char **p = argv; *p; p++)
 		free(*p);
 	free(argv);
@@ -355,7 +366,8 @@ static int link_in(const char *run_dir, const struct argv_maker *x, const char *
 
 static char **objs_argv(const struct argv_maker *x, const char *tmp_out)
 {
-	return link_argv(x->l, x->t, x->m, tmp_out, x->flags);
+	static const struct fc_link_opts none;
+	return link_argv(x->l, x->t, x->m, tmp_out, x->flags, x->o ? x->o : &none);
 }
 
 int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
@@ -364,7 +376,14 @@ int fc_link_case(const char *casedir, const struct fc_manifest *m, const struct 
 {
 	/* The linker runs inside the case directory, so the recorded command
 	 * is short and can be rerun by hand from there. */
-	struct argv_maker x = {objs_argv, l, m->t, m, flags};
+	return fc_link_case_opts(casedir, m, l, dir, out, flags, timeout, NULL, res);
+}
+
+int fc_link_case_opts(const char *casedir, const struct fc_manifest *m, const struct fc_linker *l,
+		      const char *dir, const char *out, const char *flags, double timeout,
+		      const struct fc_link_opts *o, struct fc_link_result *res)
+{
+	struct argv_maker x = {objs_argv, l, m->t, m, flags, o};
 	return link_in(casedir, &x, dir, out, timeout, res);
 }
 
@@ -419,7 +438,7 @@ int fc_link_go_case(const char *casedir, const struct target *t, const struct fc
 		return fc_err("%s: a Go case is built by Go's toolchain (--linker go), not %s",
 			      casedir, l->name);
 	char *src = fc_xasprintf("%s/%s", casedir, FC_GO_SRC);
-	struct argv_maker x = {go_argv, l, t, NULL, flags};
+	struct argv_maker x = {go_argv, l, t, NULL, flags, NULL};
 	int r = link_in(src, &x, dir, out, timeout, res);
 	free(src);
 	return r;

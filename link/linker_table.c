@@ -118,14 +118,18 @@ static const struct fc_linker_kind kinds[] = {
 		       .says = "GNU ld", .no_dyn_linker = true, .thunk_name = gnu_thunk,
 		       .no_port = "has no %s target"},
 	/* gold's stubs have no symbols. */
+	/* gold is single-threaded unless told: --threads with a count. */
 	[FC_LD_GOLD] = {FC_LD_GOLD, "gold", NULL, PORTS(gold_ports), .version_arg = "--version",
-			.says = "GNU gold", .no_port = "has no %s target"},
+			.says = "GNU gold", .thread_flag = "--threads --thread-count=%u",
+			.no_port = "has no %s target"},
 	[FC_LD_LLD] = {FC_LD_LLD, "lld", NULL, .program = "ld.lld", .min_ver = 13, .max_ver = 21,
 		       .version_arg = "--version", .says = "LLD", .emulation = true,
-		       .no_dyn_linker = true, .thunk_name = lld_thunk},
+		       .no_dyn_linker = true, .thunk_name = lld_thunk,
+		       .thread_flag = "--threads=%u"},
 	[FC_LD_MOLD] = {FC_LD_MOLD, "mold", NULL, .program = "mold", .version_arg = "--version",
 			.says = "mold", .says_first = true, .emulation = true,
-			.own_flag = "--no-fork", .no_dyn_linker = true, .thunk_name = mold_thunk},
+			.own_flag = "--no-fork", .own_flag_timing = true, .no_dyn_linker = true,
+			.thunk_name = mold_thunk, .thread_flag = "--thread-count=%u"},
 	/* Given what bfd is given: the GNU options are the common ones. */
 	[FC_LD_UNKNOWN] = {FC_LD_UNKNOWN, "unknown", NULL, .no_dyn_linker = true},
 	[FC_LD_GO] = {FC_LD_GO, "go", NULL, .program = "go", .version_arg = "version",
@@ -222,6 +226,11 @@ enum fc_flavor fc_flavor_of(const char *version)
 				return k->flavor;
 		}
 	return FC_LD_UNKNOWN;
+}
+
+char *fc_linker_thread_flag(const struct fc_linker_kind *k, unsigned n)
+{
+	return k->thread_flag ? fc_xasprintf(k->thread_flag, n) : NULL;
 }
 
 /* "Debian LLD 14.0.6 (compatible with GNU linkers)" -> "lld-14". */

@@ -59,6 +59,12 @@ struct fc_linker_kind {
 	bool emulation;       /* -m <the arch's emulation>: one binary, every arch */
 	const char *own_flag; /* mold: --no-fork, else its time and memory are
 	                       * a parent's that exits early */
+	bool own_flag_timing; /* own_flag is there only for that measurement:
+	                       * bench, which measures the whole process tree,
+	                       * runs the linker as people do, without it */
+	const char *thread_flag; /* its thread count, words with one %u
+	                       * (lld: "--threads=%u"); NULL: it has none, and
+	                       * bench links it once, with its default */
 	bool no_dyn_linker;   /* has --no-dynamic-linker (for a PIE without an
 	                       * interpreter); gold has not */
 
@@ -86,6 +92,9 @@ char *fc_linker_no_port(const struct fc_linker_kind *k, const char *arch);
 char *fc_linker_skip(const char *name, const char *arch);
 /* The flavour a --version line names, FC_LD_UNKNOWN when none. */
 enum fc_flavor fc_flavor_of(const char *version);
+/* The words that set the kind's thread count to N (malloc'd, one blank
+ * between words), or NULL when it has no such option. */
+char *fc_linker_thread_flag(const struct fc_linker_kind *k, unsigned n);
 /* What a found linker of kind K is called: lld by its major version. */
 char *fc_linker_found_name(const struct fc_linker_kind *k, const char *version);
 const char *fc_flavor_name(enum fc_flavor f);

@@ -19,7 +19,7 @@
 #define run_status(...) fc_run_status(true, __VA_ARGS__)
 
 /* The case directory is named by everything that made it. */
-static char *case_name(const struct fc_gen_opts *o)
+char *fc_case_name(const struct fc_gen_opts *o)
 {
 	char key[512];
 	if (o->go) {
@@ -149,7 +149,7 @@ static void add_jobs(struct run *ru, const struct fc_gen_opts *o, const char *ca
 static const char *make_case(struct run *ru, const struct fc_gen_opts *o, const char *scenario,
 			     const char *sflags, struct fc_manifest **mmp, char **flagsp)
 {
-	char *name = case_name(o);
+	char *name = fc_case_name(o);
 	char *casedir = fc_xasprintf("%s/%s", ru->work, name);
 	free(name);
 	char *mp = fc_xasprintf("%s/%s", casedir, o->go ? FC_GO_MANIFEST_NAME : FC_MANIFEST_NAME);

@@ -47,6 +47,11 @@ struct run {
 	size_t reused;           /* results taken from it */
 };
 
+struct fc_gen_opts;
+/* A case directory's name, from everything that made it (run and bench
+ * share cases through it). */
+char *fc_case_name(const struct fc_gen_opts *o);
+
 /* Generate (or reuse) the case that GARGV (gen's arguments) describe and
  * add a job for it with each linker of the run; SCENARIO (or NULL) names
  * it, SFLAGS are its own link flags. -1 after a message. */

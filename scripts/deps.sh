@@ -1,13 +1,14 @@
 #!/bin/sh
 # Install what farcall needs from Debian's packages, only what is missing.
-# Called by `make run` and `make check`; safe to run again. The cross libcs
+# Called by `make run` and `make check`; safe to run again. gnuplot-nox
+# draws bench's plots (its svg and pngcairo terminals; no X). The cross libcs
 # and C++ runtimes and dpkg-dev (dpkg-source) are for the real programs of
 # the tests (scripts/fixtures.sh).
 set -eu
 
 PKGS="gcc make pkg-config
 libunicorn-dev libcapstone-dev libelf-dev libdw-dev libjansson-dev libcmocka-dev
-binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu lld lld-19 mold elfutils jq
+binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu lld lld-19 mold elfutils jq gnuplot-nox
 llvm-14-dev binutils clang-14 golang-go
 libxml2-utils chromium
 libc6-dev libc6-dev-arm64-cross libc6-dev-riscv64-cross

@@ -203,6 +203,20 @@ static void test_command_parts(void **state)
 	assert_false(fc_linker_kind(FC_LD_UNKNOWN)->emulation);
 	assert_string_equal(fc_linker_kind(FC_LD_MOLD)->own_flag, "--no-fork");
 	assert_null(fc_linker_kind(FC_LD_LLD)->own_flag);
+	/* --no-fork is only for measuring one process; bench measures the tree. */
+	assert_true(fc_linker_kind(FC_LD_MOLD)->own_flag_timing);
+	/* Thread counts (bench --threads): each its own words; bfd has none. */
+	char *f = fc_linker_thread_flag(fc_linker_kind(FC_LD_LLD), 2);
+	assert_string_equal(f, "--threads=2");
+	free(f);
+	f = fc_linker_thread_flag(fc_linker_kind(FC_LD_MOLD), 4);
+	assert_string_equal(f, "--thread-count=4");
+	free(f);
+	f = fc_linker_thread_flag(fc_linker_kind(FC_LD_GOLD), 1);
+	assert_string_equal(f, "--threads --thread-count=1");
+	free(f);
+	assert_null(fc_linker_thread_flag(fc_linker_kind(FC_LD_BFD), 2));
+	assert_null(fc_linker_thread_flag(fc_linker_kind(FC_LD_UNKNOWN), 2));
 	/* gold has no --no-dynamic-linker; an unknown one is given bfd's. */
 	assert_false(fc_linker_kind(FC_LD_GOLD)->no_dyn_linker);
 	assert_true(fc_linker_kind(FC_LD_BFD)->no_dyn_linker);
