@@ -19,12 +19,13 @@ for arch in ${BENCH_ARCHES:-arm64 amd64 riscv64}; do
 			continue
 		fi
 		for i in 1 2 3; do
-			taskset -c 0 ./farcall emu "$DIR/$arch" "$DIR/$arch/$l/out" | tail -n 1
-		done >"$DIR/$l.txt" || true
-		line=$(head -n 1 "$DIR/$l.txt")
-		sites=$(echo "$line" | sed -n 's/.*: \([0-9]*\) sites,.*/\1/p')
-		thunks=$(echo "$line" | sed -n 's/.* through \([0-9]*\) thunks.*/\1/p')
-		relaxed=$(echo "$line" | sed -n 's/.*; \([0-9]*\) relaxed (calls),.*/\1/p')
+			taskset -c 0 ./farcall emu "$DIR/$arch" "$DIR/$arch/$l/out" >"$DIR/$l.out$i" || true
+			tail -n 1 "$DIR/$l.out$i"
+		done >"$DIR/$l.txt"
+		sites=$(head -n 1 "$DIR/$l.txt" | sed -n 's/.*: \([0-9]*\) sites,.*/\1/p')
+		calls=$(grep ': calls: ' "$DIR/$l.out1" | tail -n 1)
+		thunks=$(echo "$calls" | sed -n 's/.* through \([0-9]*\) thunks.*/\1/p')
+		relaxed=$(echo "$calls" | sed -n 's/.*; \([0-9]*\) relaxed$/\1/p')
 		sed -n 's/.*(\([0-9]*\) sites\/s)/\1/p' "$DIR/$l.txt" | sort -n >"$DIR/$l.rates"
 		j2=$(./farcall emu -j 2 "$DIR/$arch" "$DIR/$arch/$l/out" | tail -n 1 | sed -n 's/.*(\([0-9]*\) sites\/s)/\1/p')
 		echo "| $arch | $l | $sites | $thunks | $relaxed | $(tail -n 1 "$DIR/$l.rates") | $(sed -n 2p "$DIR/$l.rates") | $j2 |"
