@@ -241,6 +241,15 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		free(path);
 		return -1;
 	}
+	int r = fc_manifest_parse(path, text, m);
+	free(text);
+	free(path);
+	return r;
+}
+
+int fc_manifest_parse(const char *path, char *text, struct fc_manifest *m)
+{
+	memset(m, 0, sizeof *m);
 	struct cur c = {.file = path};
 	uint64_t *foffs = NULL, *doffs = NULL;
 	uint32_t nf = 0, no = 0, nd = 0;
@@ -451,8 +460,6 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 out:
 	free(foffs);
 	free(doffs);
-	free(text);
-	free(path);
 	if (r)
 		fc_manifest_free(m);
 	return r;

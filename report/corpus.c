@@ -49,6 +49,8 @@ static void scenario_free(struct fc_scenario *s)
 	free(s->flags);
 }
 
+static int read_scenario(FILE *f, const char *path, struct fc_scenario *s);
+
 static int load_scenario(const char *path, const char *name, struct fc_scenario *s)
 {
 	memset(s, 0, sizeof *s);
@@ -57,6 +59,31 @@ static int load_scenario(const char *path, const char *name, struct fc_scenario 
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return fc_err("%s: %s", path, strerror(errno));
+	return read_scenario(f, path, s);
+}
+
+int fc_scenario_parse(const char *path, const char *name, const char *buf, size_t len,
+		      struct fc_scenario *s)
+{
+	memset(s, 0, sizeof *s);
+	s->name = fc_xstrdup(name);
+	s->file = fc_xstrdup(path);
+	/* fmemopen of 0 bytes fails (EINVAL) before glibc 2.22's semantics;
+	 * an empty file is one byte of nothing then. */
+	FILE *f = fmemopen((void *)(len ? buf : "\n"), len ? len : 1, "r");
+	if (!f)
+		return fc_err("%s: %s", path, strerror(errno));
+	return read_scenario(f, path, s);
+}
+
+void fc_scenario_free(struct fc_scenario *s)
+{
+	scenario_free(s);
+}
+
+/* Reads and closes f. */
+static int read_scenario(FILE *f, const char *path, struct fc_scenario *s)
+{
 	char *line = NULL;
 	size_t cap = 0;
 	int lno = 0, r = 0;
