@@ -154,7 +154,15 @@ static int read_scenario(FILE *f, const char *path, struct fc_scenario *s)
 	s->gen = fc_xrealloc(s->gen, ((size_t)s->ngen + 2) * sizeof *s->gen);
 	s->gen[s->ngen] = archarg;
 	s->gen[s->ngen + 1] = NULL;
-	int pr = fc_gen_parse(s->ngen + 1, s->gen, &o, &out, &quiet);
+	/* getopt_long permutes the argv it is given (a word that is not an
+	 * option moves to the end), so it gets a copy of the array: s->gen
+	 * keeps the strings it owns where they were, and archarg is freed
+	 * once (a stray word in gen: made this a double free, found by
+	 * fuzzing). */
+	char **argv = fc_xcalloc((size_t)s->ngen + 2, sizeof *argv);
+	memcpy(argv, s->gen, ((size_t)s->ngen + 1) * sizeof *argv);
+	int pr = fc_gen_parse(s->ngen + 1, argv, &o, &out, &quiet);
+	free(argv);
 	s->gen[s->ngen] = NULL;
 	free(archarg);
 	if (pr)
