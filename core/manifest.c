@@ -404,6 +404,11 @@ int fc_manifest_parse(const char *path, char *text, struct fc_manifest *m)
 		} else if (!strcmp(key, "size")) {
 			m->size = num(&c);
 		} else if (!strcmp(key, "options")) {
+			/* Given twice, the first copy leaked (found by fuzzing). */
+			if (m->options) {
+				bad(&c, "options given twice");
+				goto out;
+			}
 			m->options = fc_xstrdup(c.p);
 		} else if (!strcmp(key, "objs")) {
 			m->nobjs = (uint32_t)num(&c);
