@@ -197,11 +197,16 @@ static size_t fde_ranges(Elf *elf, uint64_t **out)
  * function; a range libdw does not find an FDE for is left out. */
 static void fde_functions(struct fc_syms *s, Elf *elf, char ***names, size_t *nnames)
 {
+	/* A CFI of dwarf_getcfi_elf is the caller's to end (not one of a
+	 * Dwarf's): it leaked on every stripped binary (found by fuzzing). */
 	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf);
 	uint64_t *r;
 	size_t nr = cfi ? fde_ranges(elf, &r) : 0;
-	if (!nr)
+	if (!nr) {
+		if (cfi)
+			dwarf_cfi_end(cfi);
 		return;
+	}
 	/* The functions .dynsym names, by address. */
 	size_t nd = 0;
 	uint64_t *dfun = fc_xcalloc(s->n + 1, sizeof *dfun);
@@ -231,6 +236,7 @@ static void fde_functions(struct fc_syms *s, Elf *elf, char ***names, size_t *nn
 	}
 	free(dfun);
 	free(r);
+	dwarf_cfi_end(cfi);
 }
 
 int fc_syms_load(struct fc_syms *s, Elf *elf, const char *path)
