@@ -90,95 +90,102 @@ static const uint8_t em_sym[][2] = {{0, 4}, {4, 1}, {5, 1}, {6, 2}, {8, 8}, {16,
 static const uint8_t em_rela[][2] = {{0, 8}, {8, 4}, {12, 4}, {16, 8}};
 static const uint8_t em_dyn[][2] = {{0, 8}, {8, 8}};
 
-/* The section headers, when they lie inside the input. */
-static const Elf64_Shdr *em_shdrs(const uint8_t *d, size_t size, size_t *n)
+/* Headers are copied out with memcpy: a mutated e_shoff need not be
+ * aligned, and the mutator must not be the UB it looks for. */
+static Elf64_Ehdr em_eh(const uint8_t *d)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
-	*n = 0;
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff >= size ||
-	    eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr))
-		return NULL;
-	*n = eh->e_shnum;
-	return (const Elf64_Shdr *)(d + eh->e_shoff); /* may be unaligned: x86 */
+	Elf64_Ehdr eh;
+	memcpy(&eh, d, sizeof eh);
+	return eh;
 }
 
-static const char *em_secname(const uint8_t *d, size_t size, const Elf64_Shdr *sh, size_t n,
-			      const Elf64_Shdr *s)
+/* Section i's header, when the table lies inside the input. */
+static bool em_shdr_at(const uint8_t *d, size_t size, size_t i, Elf64_Shdr *s)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
-	if (eh->e_shstrndx >= n)
-		return "";
-	const Elf64_Shdr *st = &sh[eh->e_shstrndx];
-	if (st->sh_offset >= size || s->sh_name >= size - st->sh_offset ||
-	    s->sh_name >= st->sh_size)
-		return "";
-	const char *p = (const char *)d + st->sh_offset + s->sh_name;
-	return memchr(p, 0, size - st->sh_offset - s->sh_name) ? p : "";
+	Elf64_Ehdr eh = em_eh(d);
+	if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff >= size ||
+	    eh.e_shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr) || i >= eh.e_shnum)
+		return false;
+	memcpy(s, d + eh.e_shoff + i * sizeof *s, sizeof *s);
+	return true;
 }
 
-/* Pick a section whose type or name the mutation wants; NULL if none. */
-static const Elf64_Shdr *em_pick(const uint8_t *d, size_t size, int kind)
+static const char *em_secname(const uint8_t *d, size_t size, const Elf64_Shdr *s)
 {
-	size_t n;
-	const Elf64_Shdr *sh = em_shdrs(d, size, &n);
-	const Elf64_Shdr *c[64];
+	Elf64_Ehdr eh = em_eh(d);
+	Elf64_Shdr st;
+	if (!em_shdr_at(d, size, eh.e_shstrndx, &st))
+		return "";
+	if (st.sh_offset >= size || s->sh_name >= size - st.sh_offset || s->sh_name >= st.sh_size)
+		return "";
+	const char *p = (const char *)d + st.sh_offset + s->sh_name;
+	return memchr(p, 0, size - st.sh_offset - s->sh_name) ? p : "";
+}
+
+/* Pick a section whose type or name the mutation wants (its header
+ * copied to *out); false if none. */
+static bool em_pick(const uint8_t *d, size_t size, int kind, Elf64_Shdr *out)
+{
+	Elf64_Shdr c[64], s;
 	size_t nc = 0;
-	for (size_t i = 0; sh && i < n && nc < 64; i++) {
-		const Elf64_Shdr *s = &sh[i];
-		if (s->sh_offset >= size || s->sh_size == 0 || s->sh_type == SHT_NOBITS ||
-		    s->sh_size > size - s->sh_offset)
+	for (size_t i = 0; nc < 64 && em_shdr_at(d, size, i, &s); i++) {
+		if (s.sh_offset >= size || s.sh_size == 0 || s.sh_type == SHT_NOBITS ||
+		    s.sh_size > size - s.sh_offset)
 			continue;
-		const char *nm = em_secname(d, size, sh, n, s);
+		const char *nm = em_secname(d, size, &s);
 		bool ok = false;
 		switch (kind) {
-		case 0: ok = s->sh_type == SHT_SYMTAB || s->sh_type == SHT_DYNSYM; break;
-		case 1: ok = s->sh_type == SHT_RELA; break;
+		case 0: ok = s.sh_type == SHT_SYMTAB || s.sh_type == SHT_DYNSYM; break;
+		case 1: ok = s.sh_type == SHT_RELA; break;
 		case 2: ok = !strncmp(nm, ".debug_", 7) || !strncmp(nm, ".eh_frame", 9); break;
-		case 3: ok = (s->sh_flags & SHF_EXECINSTR) != 0; break;
-		case 4: ok = s->sh_type == SHT_DYNAMIC; break;
+		case 3: ok = (s.sh_flags & SHF_EXECINSTR) != 0; break;
+		case 4: ok = s.sh_type == SHT_DYNAMIC; break;
 		}
 		if (ok)
 			c[nc++] = s;
 	}
-	return nc ? c[em_below(nc)] : NULL;
+	if (!nc)
+		return false;
+	*out = c[em_below(nc)];
+	return true;
 }
 
 size_t LLVMFuzzerCustomMutator(uint8_t *d, size_t size, size_t max_size, unsigned int seed)
 {
 	em_rng = seed * 0x9E3779B97F4A7C15ULL + 1;
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
-	if (size < sizeof *eh || memcmp(d, ELFMAG, SELFMAG) || d[EI_CLASS] != ELFCLASS64 ||
+	if (size < sizeof(Elf64_Ehdr) || memcmp(d, ELFMAG, SELFMAG) || d[EI_CLASS] != ELFCLASS64 ||
 	    d[EI_DATA] != ELFDATA2LSB || em_below(5) == 0)
 		return LLVMFuzzerMutate(d, size, max_size);
 	/* A few mutations at once now and then: a bug may need two fields
 	 * that agree (an offset and a size). */
 	int rounds = em_below(4) == 0 ? 2 + (int)em_below(3) : 1, done = 0;
 	for (int r = 0; r < rounds; r++) {
-		const Elf64_Shdr *s;
+		Elf64_Ehdr eh = em_eh(d); /* again: a round may change it */
+		Elf64_Shdr sh, *s = &sh;
 		switch (em_below(8)) {
 		case 0:
-			done += em_record(d, size, 0, 1, sizeof *eh, em_ehdr,
+			done += em_record(d, size, 0, 1, sizeof eh, em_ehdr,
 					  sizeof em_ehdr / sizeof *em_ehdr);
 			break;
 		case 1:
-			done += em_record(d, size, eh->e_phoff, eh->e_phnum, sizeof(Elf64_Phdr), em_phdr,
+			done += em_record(d, size, eh.e_phoff, eh.e_phnum, sizeof(Elf64_Phdr), em_phdr,
 					  sizeof em_phdr / sizeof *em_phdr);
 			break;
 		case 2:
-			done += em_record(d, size, eh->e_shoff, eh->e_shnum, sizeof(Elf64_Shdr), em_shdr,
+			done += em_record(d, size, eh.e_shoff, eh.e_shnum, sizeof(Elf64_Shdr), em_shdr,
 					  sizeof em_shdr / sizeof *em_shdr);
 			break;
 		case 3:
-			if ((s = em_pick(d, size, 0)))
+			if (em_pick(d, size, 0, &sh))
 				done += em_record(d, size, s->sh_offset, s->sh_size / sizeof(Elf64_Sym),
 						  sizeof(Elf64_Sym), em_sym, sizeof em_sym / sizeof *em_sym);
 			break;
 		case 4:
-			if ((s = em_pick(d, size, 1)))
+			if (em_pick(d, size, 1, &sh))
 				done += em_record(d, size, s->sh_offset, s->sh_size / sizeof(Elf64_Rela),
 						  sizeof(Elf64_Rela), em_rela,
 						  sizeof em_rela / sizeof *em_rela);
-			else if ((s = em_pick(d, size, 4)))
+			else if (em_pick(d, size, 4, &sh))
 				done += em_record(d, size, s->sh_offset, s->sh_size / sizeof(Elf64_Dyn),
 						  sizeof(Elf64_Dyn), em_dyn, sizeof em_dyn / sizeof *em_dyn);
 			break;
@@ -187,7 +194,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *d, size_t size, size_t max_size, unsigne
 			/* DWARF and CFI bytes: libFuzzer's mutator on one section,
 			 * size kept, so every offset after it stays right. A
 			 * slice of a big section, so a mutation stays local. */
-			if ((s = em_pick(d, size, 2))) {
+			if (em_pick(d, size, 2, &sh)) {
 				size_t len = s->sh_size, at = s->sh_offset;
 				if (len > 256) {
 					size_t sl = 16 + em_below(240);
@@ -204,7 +211,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *d, size_t size, size_t max_size, unsigne
 			break;
 		case 7:
 			/* Code: an instruction word here and there. */
-			if ((s = em_pick(d, size, 3)) && s->sh_size >= 4) {
+			if (em_pick(d, size, 3, &sh) && s->sh_size >= 4) {
 				uint64_t at = s->sh_offset + (em_below(s->sh_size / 4) * 4);
 				if (em_below(2))
 					em_poke(d + at, 4, size);
