@@ -220,6 +220,17 @@ static uint32_t ref(struct cur *c, uint32_t nf, uint32_t nd)
 	return (uint32_t)v | (s[0] == 'd' ? FC_REF_DATA_BIT : 0);
 }
 
+/* A count in the header sizes an allocation, so it is held to what the
+ * rest of the text can hold (a line of at least two bytes per item)
+ * before anything is allocated, and set only once it is accepted: a count
+ * given twice used to leave the larger one over the array already made,
+ * for fc_manifest_free to read past (found by fuzzing), and a count of a
+ * hundred million asked for gigabytes before the first line was read. */
+static bool count_fits(uint64_t n, uint64_t max, const char *rest)
+{
+	return n <= max && n <= (rest ? strlen(rest) : 0) / 2;
+}
+
 static int bad(struct cur *c, const char *what)
 {
 	return fc_err("%s:%lu: %s", c->file, c->line, what);
@@ -411,34 +422,38 @@ int fc_manifest_parse(const char *path, char *text, struct fc_manifest *m)
 			}
 			m->options = fc_xstrdup(c.p);
 		} else if (!strcmp(key, "objs")) {
-			m->nobjs = (uint32_t)num(&c);
-			if (m->objs || m->nobjs > 1000000) {
+			uint64_t n = num(&c);
+			if (m->objs || !count_fits(n, 1000000, next)) {
 				bad(&c, "bad object count");
 				goto out;
 			}
+			m->nobjs = (uint32_t)n;
 			m->objs = fc_xcalloc(m->nobjs, sizeof *m->objs);
 		} else if (!strcmp(key, "funcs")) {
-			m->nfuncs = (uint32_t)num(&c);
-			if (m->funcs || m->nfuncs > 100000000) {
+			uint64_t n = num(&c);
+			if (m->funcs || !count_fits(n, 100000000, next)) {
 				bad(&c, "bad function count");
 				goto out;
 			}
+			m->nfuncs = (uint32_t)n;
 			m->funcs = fc_xcalloc(m->nfuncs, sizeof *m->funcs);
 			foffs = fc_xcalloc(m->nfuncs, sizeof *foffs);
 		} else if (!strcmp(key, "datas")) {
-			m->ndatas = (uint32_t)num(&c);
-			if (m->datas || m->ndatas > 100000000) {
+			uint64_t n = num(&c);
+			if (m->datas || !count_fits(n, 100000000, next)) {
 				bad(&c, "bad data count");
 				goto out;
 			}
+			m->ndatas = (uint32_t)n;
 			m->datas = fc_xcalloc(m->ndatas, sizeof *m->datas);
 			doffs = fc_xcalloc(m->ndatas, sizeof *doffs);
 		} else if (!strcmp(key, "sites")) {
-			m->nsites = num(&c);
-			if (m->sites || m->nsites > 1000000000) {
+			uint64_t n = num(&c);
+			if (m->sites || !count_fits(n, 1000000000, next)) {
 				bad(&c, "bad site count");
 				goto out;
 			}
+			m->nsites = n;
 			m->sites = fc_xcalloc(m->nsites, sizeof *m->sites);
 		} else if (!strcmp(key, "end")) {
 			ended = 1;
