@@ -119,9 +119,13 @@ int fc_dyn_apply(struct fc_image *im)
 			d->plts[d->nplts++] = (struct fc_range){.lo = sh.sh_addr,
 								.hi = sh.sh_addr + sh.sh_size};
 		}
-		if (sh.sh_type == SHT_REL && sh.sh_size)
+		if (sh.sh_type == SHT_REL && sh.sh_size) {
+			/* After a RELA section, mp.idx was made: it leaked here
+			 * (found by fuzzing). */
+			free(mp.idx);
 			return fc_err("%s: SHT_REL dynamic relocations: farcall applies RELA only",
 				      im->path);
+		}
 		if (sh.sh_type != SHT_RELA || !sh.sh_entsize)
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
