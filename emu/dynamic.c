@@ -136,7 +136,10 @@ int fc_dyn_apply(struct fc_image *im)
 		if (ss && gelf_getshdr(ss, &ssh)) {
 			symd = elf_getdata(ss, NULL);
 			strndx = ssh.sh_link;
-			nsyms = ssh.sh_entsize ? ssh.sh_size / ssh.sh_entsize : 0;
+			/* Sized by the bytes libelf has for it, not by sh_size
+			 * alone: the map below is allocated by it. */
+			nsyms = ssh.sh_entsize && symd && symd->d_buf ? symd->d_size / ssh.sh_entsize
+									: 0;
 		}
 		if (symd && mp.symtab != sh.sh_link) {
 			free(mp.idx);
