@@ -220,15 +220,29 @@ static uint32_t ref(struct cur *c, uint32_t nf, uint32_t nd)
 	return (uint32_t)v | (s[0] == 'd' ? FC_REF_DATA_BIT : 0);
 }
 
-/* A count in the header sizes an allocation, so it is held to what the
- * rest of the text can hold (a line of at least two bytes per item)
- * before anything is allocated, and set only once it is accepted: a count
- * given twice used to leave the larger one over the array already made,
- * for fc_manifest_free to read past (found by fuzzing), and a count of a
- * hundred million asked for gigabytes before the first line was read. */
-static bool count_fits(uint64_t n, uint64_t max, const char *rest)
+static int bad(struct cur *c, const char *what);
+
+/* A count in the header sizes an allocation, so it is set only once it
+ * is accepted (a count given twice used to leave the larger one over the
+ * array already made, for fc_manifest_free to read past: found by
+ * fuzzing), and it is held to the size of the text before anything is
+ * allocated (a count of a hundred million asked for gigabytes before the
+ * first line was read). A complete manifest has a line of at least two
+ * bytes per item; the bound is looser (8 per byte that follows, and 4096
+ * more) so that a manifest cut short is still read up to the cut and
+ * diagnosed there, as it was. */
+static int take_count(struct cur *c, uint64_t n, uint64_t max, bool twice, const char *what,
+		      const char *rest)
 {
-	return n <= max && n <= (rest ? strlen(rest) : 0) / 2;
+	if (twice || n > max) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "bad %s count", what);
+		return bad(c, msg);
+	}
+	if (n > ((rest ? strlen(rest) : 0) + 4096) * 8)
+		return fc_err("%s: truncated: line %lu counts %" PRIu64 " %ss, more than the "
+			      "lines that follow", c->file, c->line, n, what);
+	return 0;
 }
 
 static int bad(struct cur *c, const char *what)
@@ -423,36 +437,28 @@ int fc_manifest_parse(const char *path, char *text, struct fc_manifest *m)
 			m->options = fc_xstrdup(c.p);
 		} else if (!strcmp(key, "objs")) {
 			uint64_t n = num(&c);
-			if (m->objs || !count_fits(n, 1000000, next)) {
-				bad(&c, "bad object count");
+			if (take_count(&c, n, 1000000, m->objs != NULL, "object", next) < 0)
 				goto out;
-			}
 			m->nobjs = (uint32_t)n;
 			m->objs = fc_xcalloc(m->nobjs, sizeof *m->objs);
 		} else if (!strcmp(key, "funcs")) {
 			uint64_t n = num(&c);
-			if (m->funcs || !count_fits(n, 100000000, next)) {
-				bad(&c, "bad function count");
+			if (take_count(&c, n, 100000000, m->funcs != NULL, "function", next) < 0)
 				goto out;
-			}
 			m->nfuncs = (uint32_t)n;
 			m->funcs = fc_xcalloc(m->nfuncs, sizeof *m->funcs);
 			foffs = fc_xcalloc(m->nfuncs, sizeof *foffs);
 		} else if (!strcmp(key, "datas")) {
 			uint64_t n = num(&c);
-			if (m->datas || !count_fits(n, 100000000, next)) {
-				bad(&c, "bad data count");
+			if (take_count(&c, n, 100000000, m->datas != NULL, "data", next) < 0)
 				goto out;
-			}
 			m->ndatas = (uint32_t)n;
 			m->datas = fc_xcalloc(m->ndatas, sizeof *m->datas);
 			doffs = fc_xcalloc(m->ndatas, sizeof *doffs);
 		} else if (!strcmp(key, "sites")) {
 			uint64_t n = num(&c);
-			if (m->sites || !count_fits(n, 1000000000, next)) {
-				bad(&c, "bad site count");
+			if (take_count(&c, n, 1000000000, m->sites != NULL, "site", next) < 0)
 				goto out;
-			}
 			m->nsites = n;
 			m->sites = fc_xcalloc(m->nsites, sizeof *m->sites);
 		} else if (!strcmp(key, "end")) {
