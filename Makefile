@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT    := tests/unit/test_arm64 tests/unit/test_amd64 tests/unit/test_riscv64 tests/unit/test_manifest tests/unit/test_util tests/unit/test_debug tests/unit/test_checks tests/unit/test_linkers tests/unit/test_stats
 TOOLS   := tests/tools/fc-patch tests/tools/fc-debug-patch
 
-.PHONY: all deps run corpus check check-san unit e2e bench bench-stages bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
+.PHONY: all deps run corpus check check-san check-fuzz fuzz fuzz-build unit e2e bench bench-stages bench-gen bench-emu bench-verify bench-go bench-kept bench-check clean
 all: farcall
 
 farcall: $(BUILD)/farcall.o $(BUILD)/libfarcall.a
@@ -65,6 +65,7 @@ check: deps
 	@$(MAKE) --no-print-directory farcall $(UNIT) $(TOOLS)
 	@tests/run.sh
 	@$(MAKE) --no-print-directory check-san
+	@$(MAKE) --no-print-directory check-fuzz
 
 # The unit tests and a subset of the end-to-end tests again, on a build with
 # AddressSanitizer and UndefinedBehaviorSanitizer (no recovery: undefined
@@ -98,6 +99,30 @@ bench: deps
 
 # How fast farcall's own stages are (docs/BENCHMARKS.md).
 bench-stages: bench-gen bench-emu bench-verify bench-go bench-kept bench-check
+
+# libFuzzer harnesses of every reader of untrusted input (tests/fuzz/,
+# docs/RELIABILITY.md): the library built with coverage instrumentation,
+# ASan and UBSan (no recovery) into build-fuzz/, one binary per harness in
+# build-fuzz/bin/. `make fuzz` runs each for FUZZ_SECONDS on one core
+# (FUZZ_CPU, default 1) with its corpus and crashers under FUZZ_WORK (not
+# in git); `make check-fuzz` (run by make check) runs every seed and every
+# regression input, then a few seconds of fuzzing each.
+FUZZ_DIR     := build-fuzz
+FUZZ_CC      := clang-14 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_NAMES   := image lines check manifest gomanifest scenario
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_DIR)/bin/fuzz_%)
+FUZZ_SECONDS ?= 180
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC="$(FUZZ_CC)" SAN_OPT=-O1 $(FUZZ_BIN)
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh fuzz $(FUZZ)
+check-fuzz: fuzz-build
+	@tests/fuzz/run.sh smoke
+.SECONDARY: $(FUZZ_NAMES:%=$(FUZZ_DIR)/tests/fuzz/fuzz_%.o)
+$(BUILD)/bin/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libfarcall.a
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 bench-gen: deps
 	@$(MAKE) --no-print-directory farcall
 	@scripts/bench-gen.sh
@@ -118,6 +143,6 @@ bench-verify: deps
 	@scripts/bench-verify.sh
 
 clean:
-	rm -rf $(BUILD) $(SAN_DIR) farcall $(UNIT) $(TOOLS)
+	rm -rf $(BUILD) $(SAN_DIR) $(FUZZ_DIR) farcall $(UNIT) $(TOOLS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -64,6 +64,8 @@ void fc_go_manifest_free(struct fc_go_manifest *m)
 	memset(m, 0, sizeof *m);
 }
 
+static int from_json(const char *path, json_t *j, struct fc_go_manifest *m);
+
 int fc_go_manifest_load(const char *dir, struct fc_go_manifest *m)
 {
 	memset(m, 0, sizeof *m);
@@ -71,10 +73,34 @@ int fc_go_manifest_load(const char *dir, struct fc_go_manifest *m)
 	json_error_t e;
 	json_t *j = json_load_file(path, 0, &e);
 	int r = -1;
-	if (!j) {
+	if (!j)
 		fc_err("%s:%d: %s", path, e.line, e.text);
-		goto out;
-	}
+	else
+		r = from_json(path, j, m);
+	json_decref(j);
+	free(path);
+	return r;
+}
+
+int fc_go_manifest_parse(const char *path, const char *buf, size_t len,
+			 struct fc_go_manifest *m)
+{
+	memset(m, 0, sizeof *m);
+	json_error_t e;
+	json_t *j = json_loadb(buf, len, 0, &e);
+	int r = -1;
+	if (!j)
+		fc_err("%s:%d: %s", path, e.line, e.text);
+	else
+		r = from_json(path, j, m);
+	json_decref(j);
+	return r;
+}
+
+static int from_json(const char *path, json_t *j, struct fc_go_manifest *m)
+{
+	json_error_t e;
+	int r = -1;
 	int ver = 0;
 	const char *arch = NULL;
 	json_t *fs = NULL, *cs = NULL;
@@ -132,7 +158,5 @@ int fc_go_manifest_load(const char *dir, struct fc_go_manifest *m)
 out:
 	if (r)
 		fc_go_manifest_free(m);
-	json_decref(j);
-	free(path);
 	return r;
 }

@@ -45,6 +45,10 @@ bool fc_go_case(const char *dir);
 int fc_go_manifest_save(const char *dir, const struct fc_go_manifest *m);
 /* Returns -1 with a message naming the file and what is wrong. */
 int fc_go_manifest_load(const char *dir, struct fc_go_manifest *m);
+/* The same from len bytes in memory; `path` only names it in messages
+ * (the fuzz harness feeds it). */
+int fc_go_manifest_parse(const char *path, const char *buf, size_t len,
+			 struct fc_go_manifest *m);
 void fc_go_manifest_free(struct fc_go_manifest *m);
 
 #endif

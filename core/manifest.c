@@ -220,6 +220,31 @@ static uint32_t ref(struct cur *c, uint32_t nf, uint32_t nd)
 	return (uint32_t)v | (s[0] == 'd' ? FC_REF_DATA_BIT : 0);
 }
 
+static int bad(struct cur *c, const char *what);
+
+/* A count in the header sizes an allocation, so it is set only once it
+ * is accepted (a count given twice used to leave the larger one over the
+ * array already made, for fc_manifest_free to read past: found by
+ * fuzzing), and it is held to the size of the text before anything is
+ * allocated (a count of a hundred million asked for gigabytes before the
+ * first line was read). A complete manifest has a line of at least two
+ * bytes per item; the bound is looser (8 per byte that follows, and 4096
+ * more) so that a manifest cut short is still read up to the cut and
+ * diagnosed there, as it was. */
+static int take_count(struct cur *c, uint64_t n, uint64_t max, bool twice, const char *what,
+		      const char *rest)
+{
+	if (twice || n > max) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "bad %s count", what);
+		return bad(c, msg);
+	}
+	if (n > ((rest ? strlen(rest) : 0) + 4096) * 8)
+		return fc_err("%s: truncated: line %lu counts %" PRIu64 " %ss, more than the "
+			      "lines that follow", c->file, c->line, n, what);
+	return 0;
+}
+
 static int bad(struct cur *c, const char *what)
 {
 	return fc_err("%s:%lu: %s", c->file, c->line, what);
@@ -241,6 +266,15 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		free(path);
 		return -1;
 	}
+	int r = fc_manifest_parse(path, text, m);
+	free(text);
+	free(path);
+	return r;
+}
+
+int fc_manifest_parse(const char *path, char *text, struct fc_manifest *m)
+{
+	memset(m, 0, sizeof *m);
 	struct cur c = {.file = path};
 	uint64_t *foffs = NULL, *doffs = NULL;
 	uint32_t nf = 0, no = 0, nd = 0;
@@ -395,36 +429,37 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 		} else if (!strcmp(key, "size")) {
 			m->size = num(&c);
 		} else if (!strcmp(key, "options")) {
+			/* Given twice, the first copy leaked (found by fuzzing). */
+			if (m->options) {
+				bad(&c, "options given twice");
+				goto out;
+			}
 			m->options = fc_xstrdup(c.p);
 		} else if (!strcmp(key, "objs")) {
-			m->nobjs = (uint32_t)num(&c);
-			if (m->objs || m->nobjs > 1000000) {
-				bad(&c, "bad object count");
+			uint64_t n = num(&c);
+			if (take_count(&c, n, 1000000, m->objs != NULL, "object", next) < 0)
 				goto out;
-			}
+			m->nobjs = (uint32_t)n;
 			m->objs = fc_xcalloc(m->nobjs, sizeof *m->objs);
 		} else if (!strcmp(key, "funcs")) {
-			m->nfuncs = (uint32_t)num(&c);
-			if (m->funcs || m->nfuncs > 100000000) {
-				bad(&c, "bad function count");
+			uint64_t n = num(&c);
+			if (take_count(&c, n, 100000000, m->funcs != NULL, "function", next) < 0)
 				goto out;
-			}
+			m->nfuncs = (uint32_t)n;
 			m->funcs = fc_xcalloc(m->nfuncs, sizeof *m->funcs);
 			foffs = fc_xcalloc(m->nfuncs, sizeof *foffs);
 		} else if (!strcmp(key, "datas")) {
-			m->ndatas = (uint32_t)num(&c);
-			if (m->datas || m->ndatas > 100000000) {
-				bad(&c, "bad data count");
+			uint64_t n = num(&c);
+			if (take_count(&c, n, 100000000, m->datas != NULL, "data", next) < 0)
 				goto out;
-			}
+			m->ndatas = (uint32_t)n;
 			m->datas = fc_xcalloc(m->ndatas, sizeof *m->datas);
 			doffs = fc_xcalloc(m->ndatas, sizeof *doffs);
 		} else if (!strcmp(key, "sites")) {
-			m->nsites = num(&c);
-			if (m->sites || m->nsites > 1000000000) {
-				bad(&c, "bad site count");
+			uint64_t n = num(&c);
+			if (take_count(&c, n, 1000000000, m->sites != NULL, "site", next) < 0)
 				goto out;
-			}
+			m->nsites = n;
 			m->sites = fc_xcalloc(m->nsites, sizeof *m->sites);
 		} else if (!strcmp(key, "end")) {
 			ended = 1;
@@ -451,8 +486,6 @@ int fc_manifest_load(const char *casedir, struct fc_manifest *m)
 out:
 	free(foffs);
 	free(doffs);
-	free(text);
-	free(path);
 	if (r)
 		fc_manifest_free(m);
 	return r;

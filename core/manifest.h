@@ -86,6 +86,9 @@ struct fc_manifest {
 
 /* Returns 0, or -1 after a message naming the file and line. */
 int fc_manifest_load(const char *casedir, struct fc_manifest *m);
+/* The same from text already in memory (NUL-terminated, modified in
+ * place); `path` only names it in messages. The fuzz harness feeds it. */
+int fc_manifest_parse(const char *path, char *text, struct fc_manifest *m);
 int fc_manifest_save(const char *casedir, const struct fc_manifest *m);
 void fc_manifest_free(struct fc_manifest *m);
 /* Names live in the manifest's arena; call fc_manifest_fix_names() once

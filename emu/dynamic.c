@@ -119,9 +119,13 @@ int fc_dyn_apply(struct fc_image *im)
 			d->plts[d->nplts++] = (struct fc_range){.lo = sh.sh_addr,
 								.hi = sh.sh_addr + sh.sh_size};
 		}
-		if (sh.sh_type == SHT_REL && sh.sh_size)
+		if (sh.sh_type == SHT_REL && sh.sh_size) {
+			/* After a RELA section, mp.idx was made: it leaked here
+			 * (found by fuzzing). */
+			free(mp.idx);
 			return fc_err("%s: SHT_REL dynamic relocations: farcall applies RELA only",
 				      im->path);
+		}
 		if (sh.sh_type != SHT_RELA || !sh.sh_entsize)
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
@@ -132,7 +136,10 @@ int fc_dyn_apply(struct fc_image *im)
 		if (ss && gelf_getshdr(ss, &ssh)) {
 			symd = elf_getdata(ss, NULL);
 			strndx = ssh.sh_link;
-			nsyms = ssh.sh_entsize ? ssh.sh_size / ssh.sh_entsize : 0;
+			/* Sized by the bytes libelf has for it, not by sh_size
+			 * alone: the map below is allocated by it. */
+			nsyms = ssh.sh_entsize && symd && symd->d_buf ? symd->d_size / ssh.sh_entsize
+									: 0;
 		}
 		if (symd && mp.symtab != sh.sh_link) {
 			free(mp.idx);

@@ -184,6 +184,14 @@ int fc_image_open(struct fc_image *im, const char *path, const struct target *t)
 			return fc_err("%s: truncated: PT_LOAD[%zu] needs bytes up to 0x%" PRIx64
 				      ", the file has 0x%zx", path, i, ph.p_offset + ph.p_filesz,
 				      im->maplen);
+		/* An end past 2^64 (less a 64 KiB page, the most the mapping
+		 * rounds up by) wrapped around: map_segments then computed a
+		 * host pointer before the file's map (found by fuzzing). */
+		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr ||
+		    ph.p_vaddr + ph.p_memsz > UINT64_MAX - 0x10000)
+			return fc_err("%s: PT_LOAD[%zu] at 0x%" PRIx64 " with p_memsz 0x%" PRIx64
+				      " runs past the end of the address space", path, i, ph.p_vaddr,
+				      ph.p_memsz);
 		if (im->nsegs && ph.p_vaddr < im->segs[im->nsegs - 1].hi)
 			return fc_err("%s: PT_LOAD[%zu] at 0x%" PRIx64 " overlaps or precedes the "
 				      "one before it", path, i, ph.p_vaddr);

@@ -197,6 +197,8 @@ static size_t fde_ranges(Elf *elf, uint64_t **out)
  * function; a range libdw does not find an FDE for is left out. */
 static void fde_functions(struct fc_syms *s, Elf *elf, char ***names, size_t *nnames)
 {
+	/* A CFI of dwarf_getcfi_elf is the caller's to end (not one of a
+	 * Dwarf's): it leaked on every stripped binary (found by fuzzing). */
 	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf);
 	uint64_t *r;
 	size_t nr = cfi ? fde_ranges(elf, &r) : 0;

@@ -49,6 +49,8 @@ static void scenario_free(struct fc_scenario *s)
 	free(s->flags);
 }
 
+static int read_scenario(FILE *f, const char *path, struct fc_scenario *s);
+
 static int load_scenario(const char *path, const char *name, struct fc_scenario *s)
 {
 	memset(s, 0, sizeof *s);
@@ -57,6 +59,31 @@ static int load_scenario(const char *path, const char *name, struct fc_scenario 
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return fc_err("%s: %s", path, strerror(errno));
+	return read_scenario(f, path, s);
+}
+
+int fc_scenario_parse(const char *path, const char *name, const char *buf, size_t len,
+		      struct fc_scenario *s)
+{
+	memset(s, 0, sizeof *s);
+	s->name = fc_xstrdup(name);
+	s->file = fc_xstrdup(path);
+	/* fmemopen of 0 bytes fails (EINVAL) before glibc 2.22's semantics;
+	 * an empty file is one byte of nothing then. */
+	FILE *f = fmemopen((void *)(len ? buf : "\n"), len ? len : 1, "r");
+	if (!f)
+		return fc_err("%s: %s", path, strerror(errno));
+	return read_scenario(f, path, s);
+}
+
+void fc_scenario_free(struct fc_scenario *s)
+{
+	scenario_free(s);
+}
+
+/* Reads and closes f. */
+static int read_scenario(FILE *f, const char *path, struct fc_scenario *s)
+{
 	char *line = NULL;
 	size_t cap = 0;
 	int lno = 0, r = 0;
@@ -127,7 +154,15 @@ static int load_scenario(const char *path, const char *name, struct fc_scenario 
 	s->gen = fc_xrealloc(s->gen, ((size_t)s->ngen + 2) * sizeof *s->gen);
 	s->gen[s->ngen] = archarg;
 	s->gen[s->ngen + 1] = NULL;
-	int pr = fc_gen_parse(s->ngen + 1, s->gen, &o, &out, &quiet);
+	/* getopt_long permutes the argv it is given (a word that is not an
+	 * option moves to the end), so it gets a copy of the array: s->gen
+	 * keeps the strings it owns where they were, and archarg is freed
+	 * once (a stray word in gen: made this a double free, found by
+	 * fuzzing). */
+	char **argv = fc_xcalloc((size_t)s->ngen + 2, sizeof *argv);
+	memcpy(argv, s->gen, ((size_t)s->ngen + 1) * sizeof *argv);
+	int pr = fc_gen_parse(s->ngen + 1, argv, &o, &out, &quiet);
+	free(argv);
 	s->gen[s->ngen] = NULL;
 	free(archarg);
 	if (pr)

@@ -35,6 +35,12 @@ struct fc_corpus {
  * and -1. */
 int fc_corpus_load(const char *dir, struct fc_corpus *c);
 void fc_corpus_free(struct fc_corpus *c);
+/* One scenario from len bytes in memory, as fc_corpus_load reads a file
+ * (path and name only name it); free with fc_scenario_free whatever it
+ * returned. The fuzz harness feeds it. */
+int fc_scenario_parse(const char *path, const char *name, const char *buf, size_t len,
+		      struct fc_scenario *s);
+void fc_scenario_free(struct fc_scenario *s);
 /* The reason the linker named NAME (as in the report) or found at PATH
  * (may be NULL) is known to fail SCENARIO, or NULL. */
 const char *fc_corpus_known(const struct fc_corpus *c, const char *name, const char *path,
