@@ -34,19 +34,6 @@
 #define OUT_FACTOR 1.1
 #define OUT_BASE (64ull << 20)
 
-static void status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void status(const char *fmt, ...)
-{
-	if (!isatty(2))
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	fputc('\r', stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\033[K", stderr);
-	va_end(ap);
-}
-
 static char **split(const char *list, size_t *n)
 {
 	char **v = NULL;
@@ -153,7 +140,7 @@ static int make_case(struct fc_bench *b, struct fc_bench_case *c)
 		char *mp = fc_xasprintf("%s/%s", c->dir, FC_MANIFEST_NAME);
 		bool have = fc_exists(mp);
 		free(mp);
-		status("bench: generating %s", c->dir);
+		fc_run_status(true, "bench: generating %s", c->dir);
 		if ((have || fc_gen_case(&o, c->dir, 1) == 0) && fc_manifest_load(c->dir, &c->m) == 0) {
 			r = fc_check_objects(c->dir, &c->m);
 			if (r < 0)
@@ -329,11 +316,11 @@ static void progress(size_t done, size_t total, double t0, double left,
 	if (g->threads)
 		snprintf(th, sizeof th, " t%u", g->threads);
 	if (left > 0)
-		status("bench: link %zu of %zu (%s: %s %s %s%s), %.0f s elapsed, ~%.0f s left",
+		fc_run_status(true, "bench: link %zu of %zu (%s: %s %s %s%s), %.0f s elapsed, ~%.0f s left",
 		       done + 1, total, what, g->c->t->name, fc_fmt_size(g->c->size, sz, sizeof sz),
 		       g->label, th, fc_now() - t0, left);
 	else
-		status("bench: link %zu of %zu (%s: %s %s %s%s), %.0f s elapsed", done + 1, total,
+		fc_run_status(true, "bench: link %zu of %zu (%s: %s %s %s%s), %.0f s elapsed", done + 1, total,
 		       what, g->c->t->name, fc_fmt_size(g->c->size, sz, sizeof sz), g->label, th,
 		       fc_now() - t0);
 }
@@ -445,7 +432,7 @@ int fc_bench_run(struct fc_bench *b)
 		struct fc_link_result lr;
 		double s = fc_now();
 		if (link_once(b, g, &lr)) {
-			status("bench: checking %s's output of %s with emu", g->label, g->c->dir);
+			fc_run_status(true, "bench: checking %s's output of %s with emu", g->label, g->c->dir);
 			check_output(g);
 		} else if (!g->dead) {
 			g->verdict = "link failed";
@@ -497,7 +484,7 @@ int fc_bench_run(struct fc_bench *b)
 			if (left < 0)
 				left = 0;
 		}
-	status("%s", "");
+	fc_run_status(true, "%s", "");
 	b->elapsed = fc_now() - t0;
 	r = 0;
 out:
